@@ -1,0 +1,99 @@
+/**
+ * Reading the ALB headers out of a header bag: names (ALB's or renamed), duplicates, size bounds, and
+ * the Latin-1 -> UTF-8 repair Node's HTTP parser makes necessary.
+ * @module
+ */
+import { isUtf8 } from 'node:buffer';
+import { MtlsError } from '../errors.js';
+
+/** The ALB header roles. */
+export type HeaderRole = 'subject' | 'issuer' | 'serialNumber' | 'validity' | 'leaf' | 'chain';
+
+/** Lowercase header names, by role. */
+export type HeaderNames = Readonly<Record<HeaderRole, string>>;
+
+/** ALB's own names (listener attributes can rename each one). */
+export const DEFAULT_HEADER_NAMES: HeaderNames = Object.freeze({
+  subject: 'x-amzn-mtls-clientcert-subject',
+  issuer: 'x-amzn-mtls-clientcert-issuer',
+  serialNumber: 'x-amzn-mtls-clientcert-serial-number',
+  validity: 'x-amzn-mtls-clientcert-validity',
+  leaf: 'x-amzn-mtls-clientcert-leaf',
+  chain: 'x-amzn-mtls-clientcert',
+});
+
+/** Roles of verify mode's five headers. */
+export const VERIFY_ROLES = ['subject', 'issuer', 'serialNumber', 'validity', 'leaf'] as const;
+
+/** Largest accepted value of a single verify-mode header: ALB's own limit for a header line. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/** A header bag: Node's `IncomingHttpHeaders`, or ALB Lambda `headers` / `multiValueHeaders`. */
+export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The value of header `name` (lowercase) in `bag`, `undefined` when absent.
+ * @throws MtlsError `ERR_MTLS_DUPLICATE_HEADER` for a multi-value entry with more than one value.
+ */
+export function headerValue(bag: HeaderBag, name: string): string | undefined {
+  const value = bag[name];
+  if (value === undefined || typeof value === 'string') return value;
+  if (value.length > 1) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: name });
+  return value[0];
+}
+
+/** `bag` with lowercase keys (ALB Lambda events are lowercase already; other sources may not be). */
+export function lowercaseKeys(bag: HeaderBag): HeaderBag {
+  for (const key in bag) {
+    if (key !== key.toLowerCase()) {
+      const out: Record<string, string | readonly string[] | undefined> = {};
+      for (const [k, v] of Object.entries(bag)) {
+        const lower = k.toLowerCase();
+        if (out[lower] !== undefined) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: lower });
+        out[lower] = v;
+      }
+      return out;
+    }
+  }
+  return bag;
+}
+
+/**
+ * Node decodes header bytes as Latin-1; a value carrying raw UTF-8 arrives as mojibake. Re-read it as
+ * UTF-8 when it has non-ASCII characters, refusing byte sequences that are not UTF-8.
+ */
+export function repairUtf8(value: string, header: string): string {
+  let ascii = true;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+      throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: `control character at ${i}` });
+    }
+    if (c > 0xff) return value; // already Unicode (a JSON Lambda event), nothing to repair
+    if (c > 0x7e) ascii = false;
+  }
+  if (ascii) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  if (!isUtf8(bytes)) throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: 'invalid UTF-8' });
+  return bytes.toString('utf8');
+}
+
+/** Throws `ERR_MTLS_MALFORMED_HEADER` when `value` is longer than `max` characters. */
+export function checkSize(value: string, header: string, max: number): void {
+  if (value.length > max) throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: `longer than ${max} bytes` });
+}
+
+/**
+ * Counts the request's raw header lines per mTLS header name and throws for a repeated one: Node joins
+ * repeats with `", "`, and DN values contain commas, so the joined value would be ambiguous.
+ */
+export function checkRawDuplicates(rawHeaders: readonly string[], names: ReadonlySet<string>): void {
+  let seen: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!names.has(name)) continue;
+    seen ??= new Set();
+    if (seen.has(name)) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: name });
+    seen.add(name);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * express-alb-mtls: Express middleware for apps behind an AWS Application Load Balancer doing mutual TLS.
+ * @packageDocumentation
+ */
+import type { ClientCertificate } from './core/types.js';
+
+export { albMtls } from './middleware.js';
+export { decodeAlbHeaders, type DecodeAlbHeadersOptions } from './core/alb.js';
+export { parseDN, dnEquals } from './core/dn.js';
+export { normalizeSerial, serialsEqual } from './core/serial.js';
+export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsErrorOptions } from './errors.js';
+export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './options.js';
+export type { HeaderRole } from './core/headers.js';
+export type {
+  ClientCertificate, DistinguishedName, Rdn, RdnAttribute, SubjectAltNames, VerifiedBy,
+} from './core/types.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The client certificate decoded by `albMtls()`, or `undefined` when the request carries none. */
+      clientCert?: ClientCertificate | undefined;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * `albMtls(options)`: the Express middleware. Thin layer over the framework-free decoder: trust check on
+ * the TCP peer, header hygiene, decode, `req.clientCert`, errors to `next(err)`.
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { compileDecoder, type AlbDecoder } from './core/alb.js';
+import { checkRawDuplicates } from './core/headers.js';
+import { MtlsConfigError, MtlsError } from './errors.js';
+import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
+import { markSeen } from './request-state.js';
+
+const MTLS_PREFIX = 'x-amzn-mtls-';
+
+interface Compiled {
+  readonly decoder: AlbDecoder;
+  readonly trusted: (address: string | undefined) => boolean;
+  readonly required: boolean;
+  readonly skip: ((req: IncomingMessage) => boolean) | undefined;
+  readonly emit: (event: MtlsEvent) => void;
+  /** Every header name this library owns, for stripping and duplicate detection. */
+  readonly owned: ReadonlySet<string>;
+}
+
+function functionOption<T extends (...args: never[]) => unknown>(options: Record<string, unknown>, key: string): T | undefined {
+  const value = options[key];
+  if (value !== undefined && typeof value !== 'function') throw new MtlsConfigError(key, 'expected a function.');
+  return value as T | undefined;
+}
+
+function compile(options: Record<string, unknown>): Compiled {
+  const decoder = compileDecoder(options);
+  const onEvent = functionOption<(event: MtlsEvent) => void>(options, 'onEvent');
+  return {
+    decoder,
+    trusted: trustedProxies(options),
+    required: booleanOption(options, 'required', false),
+    skip: functionOption(options, 'skip'),
+    emit: onEvent ? safeEmitter(onEvent) : () => undefined,
+    owned: new Set([...Object.values(decoder.names)]),
+  };
+}
+
+/** A logging hook must never turn a request into a 500: its errors become a process warning. */
+function safeEmitter(onEvent: (event: MtlsEvent) => void): (event: MtlsEvent) => void {
+  return (event) => {
+    try {
+      onEvent(event);
+    } catch (error) {
+      process.emitWarning(`onEvent threw: ${(error as Error)?.message ?? String(error)}`, { code: 'EXPRESS_ALB_MTLS_ONEVENT' });
+    }
+  };
+}
+
+function isOwned(name: string, owned: ReadonlySet<string>): boolean {
+  return owned.has(name) || name.startsWith(MTLS_PREFIX);
+}
+
+/** Deletes the named headers from `req.headers` and `req.rawHeaders`; returns the names removed. */
+function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boolean): string[] {
+  const removed: string[] = [];
+  for (const name of Object.keys(req.headers)) {
+    if (shouldStrip(name)) {
+      Reflect.deleteProperty(req.headers, name);
+      removed.push(name);
+    }
+  }
+  if (removed.length > 0) {
+    const raw = req.rawHeaders;
+    for (let i = raw.length - 2; i >= 0; i -= 2) if (shouldStrip(raw[i]!.toLowerCase())) raw.splice(i, 2);
+  }
+  return removed;
+}
+
+function hasOwnedHeader(req: IncomingMessage, names: readonly string[]): boolean {
+  for (const name of names) if (req.headers[name] !== undefined) return true;
+  return false;
+}
+
+function handle(c: Compiled, req: Request): void {
+  markSeen(req);
+  req.clientCert = undefined;
+  const peer = req.socket?.remoteAddress;
+  if (!c.trusted(peer)) {
+    const headers = stripHeaders(req, (name) => isOwned(name, c.owned));
+    if (headers.length) c.emit({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
+  } else if (hasOwnedHeader(req, c.decoder.otherModeHeaders)) {
+    const other = new Set(c.decoder.otherModeHeaders);
+    const headers = stripHeaders(req, (name) => other.has(name));
+    c.emit({ type: 'stripped', req, reason: 'other-mode', headers, peer });
+  }
+  if (c.skip?.(req)) return;
+  if (hasOwnedHeader(req, c.decoder.modeHeaders)) checkRawDuplicates(req.rawHeaders, c.owned);
+  const decoded = c.decoder.decode(req.headers, Date.now());
+  if (decoded) {
+    req.clientCert = decoded.certificate;
+    c.emit({ type: 'accepted', req, certificate: decoded.certificate, cached: decoded.cached });
+  } else if (c.required) {
+    throw new MtlsError('ERR_MTLS_CERT_REQUIRED', { cause: 'no client certificate headers' });
+  }
+}
+
+/**
+ * Express middleware that decodes the ALB mTLS headers into `req.clientCert`.
+ *
+ * Headers are trusted only from `trustedProxies` (default: loopback and private addresses, where ALB
+ * nodes live); from any other peer they are deleted and ignored. Refused requests reach `next(err)` as
+ * an `MtlsError` with `status` and `code`.
+ * @throws MtlsConfigError at construction for bad options (unknown keys included).
+ */
+export function albMtls(options?: AlbMtlsOptions): RequestHandler {
+  // `app.use(albMtls)` (no call) hands us (req, res, next): say so instead of failing obscurely.
+  // eslint-disable-next-line prefer-rest-params -- the public signature stays (options?), the check needs all args
+  if (arguments.length === 3 && typeof arguments[2] === 'function') {
+    throw new MtlsConfigError('albMtls', 'was mounted without being called: write app.use(albMtls()), not app.use(albMtls).');
+  }
+  const compiled = compile(checkOptionsObject(options, 'albMtls'));
+  return function albMtlsMiddleware(req: Request, _res: Response, next: NextFunction): void {
+    try {
+      handle(compiled, req);
+    } catch (error) {
+      if (error instanceof MtlsError) compiled.emit({ type: 'rejected', req, error });
+      next(error);
+      return;
+    }
+    next();
+  };
+}

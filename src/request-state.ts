@@ -1,0 +1,33 @@
+/**
+ * Marks a request as seen by `albMtls()`, so guards can tell "no certificate" (401) from
+ * "the middleware was never mounted" (500 `ERR_MTLS_NOT_CONFIGURED`).
+ * @module
+ */
+import { MtlsError } from './errors.js';
+import type { ClientCertificate } from './core/types.js';
+
+const kSeen = Symbol.for('express-alb-mtls.seen');
+
+interface MarkedRequest {
+  [kSeen]?: true;
+  clientCert?: ClientCertificate | undefined;
+}
+
+/** Records that `albMtls()` handled `req` (whether or not it carried a certificate). */
+export function markSeen(req: object): void {
+  (req as MarkedRequest)[kSeen] = true;
+}
+
+/** `true` once `albMtls()` handled `req`. */
+export function wasSeen(req: object): boolean {
+  return (req as MarkedRequest)[kSeen] === true;
+}
+
+/**
+ * The request's certificate, or `undefined` when it has none.
+ * @throws MtlsError `ERR_MTLS_NOT_CONFIGURED` when `albMtls()` did not run before.
+ */
+export function certificateOf(req: object): ClientCertificate | undefined {
+  if (!wasSeen(req)) throw new MtlsError('ERR_MTLS_NOT_CONFIGURED');
+  return (req as MarkedRequest).clientCert;
+}
