@@ -1,0 +1,98 @@
+/**
+ * decodeAlbHeaders without Express: Lambda event header shapes, `now`, the cache, and crossCheck: false
+ * (the leaf is decoded only when a leaf-derived field is read).
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { decodeAlbHeaders, MtlsError } from '../src/index.js';
+import { issueCert, makeCa, opensslAlbHeaders } from './helpers/certs.js';
+import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
+
+const LEAF = 'x-amzn-mtls-clientcert-leaf';
+const SUBJECT = 'x-amzn-mtls-clientcert-subject';
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    assert.ok(error instanceof MtlsError, String(error));
+    return error.code;
+  }
+}
+
+describe('decodeAlbHeaders', { skip: skipWithoutOpenssl() }, () => {
+  let headers: Record<string, string>;
+  let expired: Record<string, string>;
+
+  before(() => {
+    const ca = makeCa(tempDir());
+    headers = opensslAlbHeaders(issueCert(ca, { subj: '/O=Lambda Corp/OU=a/OU=b/CN=lambda client' }).path);
+    expired = opensslAlbHeaders(issueCert(ca, { subj: '/CN=old', start: '20200101000000Z', end: '20210101000000Z' }).path);
+  });
+
+  test('Node-style lowercase headers', () => {
+    const cert = decodeAlbHeaders(headers);
+    assert.equal(cert?.commonName, 'lambda client');
+    assert.deepEqual(cert?.subject.getAll('OU'), ['b', 'a']);
+    assert.equal(cert?.verifiedBy, 'alb');
+  });
+
+  test('ALB Lambda multiValueHeaders, including mixed-case keys', () => {
+    const multi = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), [v]]));
+    assert.equal(decodeAlbHeaders(multi)?.commonName, 'lambda client');
+  });
+
+  test('a multi-value header with two values is a duplicate', () => {
+    const multi = { ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), [SUBJECT]: [headers[SUBJECT]!, 'CN=admin'] };
+    assert.equal(code(() => decodeAlbHeaders(multi)), 'ERR_MTLS_DUPLICATE_HEADER');
+  });
+
+  test('the same key in two cases is a duplicate', () => {
+    assert.equal(code(() => decodeAlbHeaders({ ...headers, [SUBJECT.toUpperCase()]: 'CN=admin' })), 'ERR_MTLS_DUPLICATE_HEADER');
+  });
+
+  test('no headers -> undefined', () => assert.equal(decodeAlbHeaders({ host: 'x' }), undefined));
+
+  test('now decides validity', () => {
+    assert.equal(code(() => decodeAlbHeaders(expired)), 'ERR_MTLS_CERT_EXPIRED');
+    assert.equal(decodeAlbHeaders(expired, { now: Date.UTC(2020, 5, 1) })?.commonName, 'old');
+    assert.equal(code(() => decodeAlbHeaders(expired, { now: new Date(Date.UTC(2019, 0, 1)) })), 'ERR_MTLS_CERT_NOT_YET_VALID');
+    assert.equal(decodeAlbHeaders(expired, { now: Date.UTC(2021, 0, 1, 0, 0, 30), clockTolerance: 60 })?.commonName, 'old');
+  });
+
+  test('the cache returns the same certificate for the same headers and re-checks the side headers', () => {
+    const options = {};
+    const first = decodeAlbHeaders(headers, options);
+    assert.equal(decodeAlbHeaders(headers, options), first);
+    assert.equal(code(() => decodeAlbHeaders({ ...headers, [SUBJECT]: 'CN=admin' }, options)), 'ERR_MTLS_HEADER_MISMATCH');
+    assert.equal(decodeAlbHeaders(headers, options), first);
+  });
+
+  test('crossCheck: false trusts the side headers and decodes the leaf only on demand', () => {
+    const options = { crossCheck: false };
+    const broken = { ...headers, [LEAF]: 'not%20a%20certificate' };
+    const cert = decodeAlbHeaders(broken, options)!;
+    assert.equal(cert.commonName, 'lambda client'); // from the subject header: the leaf was not read
+    assert.equal(cert.serialNumber, headers['x-amzn-mtls-clientcert-serial-number']);
+    assert.throws(() => cert.fingerprint256, (e: unknown) => e instanceof MtlsError && e.code === 'ERR_MTLS_MALFORMED_HEADER');
+    const good = decodeAlbHeaders(headers, options)!;
+    assert.match(good.fingerprint256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    assert.ok(good.raw instanceof Uint8Array && good.raw.length > 100);
+  });
+
+  test('crossCheck: false accepts what the default refuses, and the default refuses it', () => {
+    const forged = { ...headers, [SUBJECT]: 'CN=admin' };
+    assert.equal(code(() => decodeAlbHeaders(forged)), 'ERR_MTLS_HEADER_MISMATCH');
+    assert.equal(decodeAlbHeaders(forged, { crossCheck: false })?.commonName, 'admin');
+  });
+
+  test('returned certificates are immutable', () => {
+    const cert = decodeAlbHeaders(headers)!;
+    assert.throws(() => { (cert as { verifiedBy: string }).verifiedBy = 'none'; }, TypeError);
+    cert.notAfter.setTime(0);
+    assert.notEqual(cert.notAfter.getTime(), 0);
+    cert.raw[0] = 0;
+    assert.equal(cert.raw[0], 0x30);
+  });
+});
