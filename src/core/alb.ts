@@ -48,7 +48,7 @@ function passthroughDecoder(options: Record<string, unknown>, names: HeaderNames
       ...common,
       trustStore: loadTrustStore(options.trustStore as never, 'trustStore'),
       crls: options.crls === undefined ? undefined : loadCrls(options.crls as never, 'crls'),
-      crlStale: enumOption(options, 'crlStale', ['reject', 'ignore'], 'reject'),
+      crlStale: enumOption<'reject' | 'ignore'>(options, 'crlStale', ['reject', 'ignore'], 'reject'),
     });
   }
   return (bag, now) => {
