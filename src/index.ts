@@ -5,8 +5,20 @@
 import type { ClientCertificate } from './core/types.js';
 
 export { albMtls } from './middleware.js';
+export { requireClientCert, requireCN, requireOU, clientCertOf, type CertRequest } from './guards.js';
+export { certRouter, routeByCert, type CertRoute, type RouteByCertOptions } from './router.js';
+export {
+  fromListenerRules, WILDCARD_DN_WARNING, type ListenerRule, type ListenerRulesOptions, type ListenerTargets,
+} from './listener-rules.js';
+export {
+  matchCert, compileMatcher, allOf, anyOf, not, type CertMatcher, type CertMatcherFields, type CompiledMatcher,
+  type SanMatcher, type AttributeMatchers, type ValueMatcher, type ValueMatchers, type ValuePredicate,
+  type MatcherCombination,
+} from './core/match.js';
 export { decodeAlbHeaders, type DecodeAlbHeadersOptions } from './core/alb.js';
-export { parseDN, dnEquals } from './core/dn.js';
+export { parseDN, createDN, dnEquals, formatDN, type ParseDnOptions } from './core/dn.js';
+export { loadTrustStore, type TrustStore } from './core/trust-store.js';
+export { loadCrls, type CrlSet } from './core/crl.js';
 export { normalizeSerial, serialsEqual } from './core/serial.js';
 export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsErrorOptions } from './errors.js';
 export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './options.js';

@@ -1,0 +1,152 @@
+/**
+ * Compiling the fields of one matcher object (`{ cn, ou, o, subject, issuer, serialNumber, fingerprint256, san,
+ * custom }`) into a single certificate test. Combinators live in `match.ts`.
+ * @module
+ */
+import { types } from 'node:util';
+import { MtlsConfigError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { DNS, EMAIL, FINGERPRINT, IP, SERIAL, URI, type Canon } from './match-canon.js';
+import { compileValues, describeValue, type ValueTest } from './match-values.js';
+import { attributeByName } from './oid-names.js';
+import type { ClientCertificate, DistinguishedName } from './types.js';
+
+/** A compiled test of a whole certificate. */
+export type CertTest = (cert: ClientCertificate, req: unknown) => boolean;
+
+type FieldCompiler = (value: unknown, path: string) => CertTest;
+
+const CN_OID = '2.5.4.3';
+// Suggestions for a mistyped attribute type: the ones people write.
+const COMMON_TYPES = ['CN', 'OU', 'O', 'C', 'L', 'ST', 'serialNumber', 'emailAddress', 'UID', 'DC', 'GN', 'SN'];
+
+/** OID of an attribute type name (short or long, case-insensitive) or of a dotted OID; `undefined` if unknown. */
+function attributeOid(type: string): string | undefined {
+  return attributeByName(type)?.oid;
+}
+
+/** `true` for a plain object (literal, `Object.create(null)`, JSON): the only shape a matcher object may have. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function requireObject(value: unknown, path: string, example: string): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new MtlsConfigError(path, `is ${describeValue(value)}; expected an object such as ${example}`);
+  if (Object.keys(value).length === 0) throw new MtlsConfigError(path, `is empty; give at least one key, such as ${example}`);
+  return value;
+}
+
+/**
+ * Values of one attribute in a DN. A CN must be unique: a subject with two CNs has no single identity,
+ * so a CN test never matches it (an attacker-chosen second CN could otherwise satisfy an `anyOf`).
+ */
+function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: string, test: ValueTest): CertTest {
+  const single = oid === CN_OID;
+  return (cert) => {
+    const values = dn(cert).getAll(oid);
+    if (single) return values.length === 1 && test(values[0]!);
+    return values.some(test);
+  };
+}
+
+const subjectOf = (cert: ClientCertificate): DistinguishedName => cert.subject;
+const issuerOf = (cert: ClientCertificate): DistinguishedName => cert.issuer;
+
+function dnField(dn: (cert: ClientCertificate) => DistinguishedName): FieldCompiler {
+  return (value, path) => {
+    const map = requireObject(value, path, "{ CN: 'partnerCA', O: 'Example' }");
+    const tests = Object.entries(map).map(([type, values]) => {
+      const oid = attributeOid(type);
+      if (oid === undefined) {
+        throw new MtlsConfigError(`${path}.${type}`, 'is not an attribute type OpenSSL knows; use a short name (CN, OU), ' +
+          `a long name (organizationalUnitName) or a dotted OID (2.5.4.11).${didYouMean(type, COMMON_TYPES)}`);
+      }
+      return attributeTest(dn, oid, compileValues(values, `${path}.${type}`));
+    });
+    return (cert, req) => tests.every((t) => t(cert, req));
+  };
+}
+
+function scalarField(read: (cert: ClientCertificate) => string, canon: Canon): FieldCompiler {
+  return (value, path) => {
+    const test = compileValues(value, path, canon);
+    return (cert) => test(read(cert));
+  };
+}
+
+const SAN_KINDS: Readonly<Record<string, Canon>> = { dns: DNS, email: EMAIL, uri: URI, ip: IP };
+
+function sanField(value: unknown, path: string): CertTest {
+  const map = requireObject(value, path, "{ dns: 'api.example.com' }");
+  const tests = Object.entries(map).map(([kind, values]): CertTest => {
+    const canon = Object.hasOwn(SAN_KINDS, kind) ? SAN_KINDS[kind] : undefined;
+    if (canon === undefined) {
+      throw new MtlsConfigError(`${path}.${kind}`, `is not a SAN kind; use dns, email, uri or ip.${didYouMean(kind, Object.keys(SAN_KINDS))}`);
+    }
+    const test = compileValues(values, `${path}.${kind}`, canon);
+    const k = kind as keyof ClientCertificate['subjectAltNames'];
+    return (cert) => cert.subjectAltNames[k].some(test);
+  });
+  return (cert, req) => tests.every((t) => t(cert, req));
+}
+
+function customField(value: unknown, path: string): CertTest {
+  if (typeof value !== 'function') throw new MtlsConfigError(path, `is ${describeValue(value)}; expected (cert, req) => boolean`);
+  if (types.isAsyncFunction(value)) throw new MtlsConfigError(path, 'is an async function; it must return a boolean synchronously');
+  const fn = value as (cert: ClientCertificate, req: unknown) => unknown;
+  return (cert, req) => fn(cert, req) === true;
+}
+
+const FIELDS: ReadonlyMap<string, FieldCompiler> = new Map<string, FieldCompiler>([
+  ['cn', (value, path) => attributeTest(subjectOf, CN_OID, compileValues(value, path))],
+  ['ou', (value, path) => attributeTest(subjectOf, '2.5.4.11', compileValues(value, path))],
+  ['o', (value, path) => attributeTest(subjectOf, '2.5.4.10', compileValues(value, path))],
+  ['subject', dnField(subjectOf)],
+  ['issuer', dnField(issuerOf)],
+  ['serialNumber', scalarField((cert) => cert.serialNumber, SERIAL)],
+  ['fingerprint256', scalarField((cert) => cert.fingerprint256, FINGERPRINT)],
+  ['san', sanField],
+  ['custom', customField],
+]);
+
+// Keys people reach for that are not ours, with the one they meant.
+const ALIASES: Readonly<Record<string, string>> = {
+  commonname: 'cn', organizationalunit: 'ou', organizationalunitname: 'ou', organization: 'o', organizationname: 'o',
+  serial: 'serialNumber', fingerprint: 'fingerprint256', sha256: 'fingerprint256', subjectaltname: 'san',
+  subjectaltnames: 'san', altnames: 'san', dns: 'san.dns', email: 'san.email', uri: 'san.uri', ip: 'san.ip',
+};
+
+function unknownKey(key: string, path: string): MtlsConfigError {
+  const alias = ALIASES[key.toLowerCase()] ?? (FIELDS.has(key.toLowerCase()) ? key.toLowerCase() : undefined);
+  const hint = alias !== undefined ? ` Did you mean "${alias}"?` : didYouMean(key, [...FIELDS.keys()]);
+  return new MtlsConfigError(`${path}.${key}`, `is not a matcher field; use ${[...FIELDS.keys()].join(', ')}.${hint}`);
+}
+
+/** Compiles the value of one field (`cn: [...]`) on its own, for `requireCN`/`requireOU`, with `path` as given. */
+export function compileField(field: 'cn' | 'ou', value: unknown, path: string): CertTest {
+  return FIELDS.get(field)!(value, path);
+}
+
+/**
+ * Compiles one matcher object: every given field must match (AND).
+ * @throws MtlsConfigError for an empty object, an unknown key (with a "did you mean") or a bad value.
+ */
+export function compileFields(matcher: Record<string, unknown>, path: string): CertTest {
+  const keys = Object.keys(matcher);
+  if (keys.length === 0) {
+    throw new MtlsConfigError(path, 'is empty and would accept every certificate; give a field such as { cn: ... }, ' +
+      'or call requireClientCert() without a matcher to accept any certificate');
+  }
+  const tests = keys.map((key) => {
+    const compile = FIELDS.get(key);
+    if (compile === undefined) throw unknownKey(key, path);
+    return compile(matcher[key], `${path}.${key}`);
+  });
+  if (tests.length === 1) return tests[0]!;
+  return (cert, req) => {
+    for (const test of tests) if (!test(cert, req)) return false;
+    return true;
+  };
+}
