@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileDecoder, type AlbDecoder } from './core/alb.js';
-import { checkRawDuplicates } from './core/headers.js';
+import { checkRawDuplicates, DEFAULT_HEADER_NAMES } from './core/headers.js';
 import { MtlsConfigError, MtlsError } from './errors.js';
 import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
 import { markSeen } from './request-state.js';
@@ -21,6 +21,8 @@ interface Compiled {
   readonly emit: (event: MtlsEvent) => void;
   /** Every header name this library owns, for stripping and duplicate detection. */
   readonly owned: ReadonlySet<string>;
+  /** The names the configured mode reads. */
+  readonly read: ReadonlySet<string>;
 }
 
 function functionOption<T extends (...args: never[]) => unknown>(options: Record<string, unknown>, key: string): T | undefined {
@@ -38,7 +40,8 @@ function compile(options: Record<string, unknown>): Compiled {
     required: booleanOption(options, 'required', false),
     skip: functionOption(options, 'skip'),
     emit: onEvent ? safeEmitter(onEvent) : () => undefined,
-    owned: new Set([...Object.values(decoder.names)]),
+    owned: new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]),
+    read: new Set(decoder.modeHeaders),
   };
 }
 
@@ -73,25 +76,32 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
   return removed;
 }
 
-function hasOwnedHeader(req: IncomingMessage, names: readonly string[]): boolean {
+function hasOwnedHeader(req: IncomingMessage, names: ReadonlySet<string>): boolean {
   for (const name of names) if (req.headers[name] !== undefined) return true;
   return false;
 }
 
+/** `true` when the request has an owned header the configuration does not read. */
+function hasUnreadHeader(req: IncomingMessage, c: Compiled): boolean {
+  for (const name in req.headers) if (isOwned(name, c.owned) && !c.read.has(name)) return true;
+  return false;
+}
+
 function handle(c: Compiled, req: Request): void {
-  markSeen(req);
+  markSeen(req, c.read);
   req.clientCert = undefined;
   const peer = req.socket?.remoteAddress;
   if (!c.trusted(peer)) {
     const headers = stripHeaders(req, (name) => isOwned(name, c.owned));
     if (headers.length) c.emit({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
-  } else if (hasOwnedHeader(req, c.decoder.otherModeHeaders)) {
-    const other = new Set(c.decoder.otherModeHeaders);
-    const headers = stripHeaders(req, (name) => other.has(name));
-    c.emit({ type: 'stripped', req, reason: 'other-mode', headers, peer });
+  } else if (hasUnreadHeader(req, c)) {
+    // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
+    // sends these here, and code reading req.headers by those names must not see them.
+    const headers = stripHeaders(req, (name) => isOwned(name, c.owned) && !c.read.has(name));
+    c.emit({ type: 'stripped', req, reason: 'unread', headers, peer });
   }
   if (c.skip?.(req)) return;
-  if (hasOwnedHeader(req, c.decoder.modeHeaders)) checkRawDuplicates(req.rawHeaders, c.owned);
+  if (hasOwnedHeader(req, c.read)) checkRawDuplicates(req.rawHeaders, c.owned);
   const decoded = c.decoder.decode(req.headers, Date.now());
   if (decoded) {
     req.clientCert = decoded.certificate;

@@ -20,8 +20,12 @@ export type MtlsEvent =
   | {
     readonly type: 'stripped';
     readonly req: IncomingMessage;
-    /** `untrusted-peer`: the TCP peer is not a trusted proxy; `other-mode`: a header of the mode not configured. */
-    readonly reason: 'untrusted-peer' | 'other-mode';
+    /**
+     * `untrusted-peer`: the TCP peer is not a trusted proxy, so every mTLS header was removed.
+     * `unread`: certificate headers this configuration does not read (the other mode's header, or ALB's
+     * default names while `headerNames` renames them), removed so nothing downstream trusts them.
+     */
+    readonly reason: 'untrusted-peer' | 'unread';
     /** Names (lowercase) of the headers removed. */
     readonly headers: readonly string[];
     /** The TCP peer's address. */

@@ -7,15 +7,28 @@ import { MtlsError } from './errors.js';
 import type { ClientCertificate } from './core/types.js';
 
 const kSeen = Symbol.for('express-alb-mtls.seen');
+const kHeaders = Symbol.for('express-alb-mtls.headers');
+const NONE: ReadonlySet<string> = new Set();
 
 interface MarkedRequest {
   [kSeen]?: true;
+  [kHeaders]?: ReadonlySet<string>;
   clientCert?: ClientCertificate | undefined;
 }
 
-/** Records that `albMtls()` handled `req` (whether or not it carried a certificate). */
-export function markSeen(req: object): void {
+/**
+ * Records that `albMtls()` handled `req` (whether or not it carried a certificate), and the lowercase
+ * names of the certificate headers its configuration reads, for code that inspects headers by name
+ * (the listener-rule bridge).
+ */
+export function markSeen(req: object, certificateHeaders: ReadonlySet<string> = NONE): void {
   (req as MarkedRequest)[kSeen] = true;
+  (req as MarkedRequest)[kHeaders] = certificateHeaders;
+}
+
+/** Names of the certificate headers `albMtls()` read on `req` (empty when it did not run). */
+export function certificateHeadersOf(req: object): ReadonlySet<string> {
+  return (req as MarkedRequest)[kHeaders] ?? NONE;
 }
 
 /** `true` once `albMtls()` handled `req`. */

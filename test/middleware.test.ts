@@ -96,7 +96,7 @@ describe('albMtls() verify mode', { skip }, () => {
         const mw = albMtls({ onEvent: (e) => events.push(e) });
         const res = await request(appWith(create, mw)).get('/').set('X-Amzn-Mtls-Clientcert', goodHeaders['x-amzn-mtls-clientcert-leaf']!).expect(200);
         assert.equal(res.body, null);
-        assert.equal(events[0]?.type === 'stripped' && events[0].reason, 'other-mode');
+        assert.equal(events[0]?.type === 'stripped' && events[0].reason, 'unread');
       });
 
       test('expired and not-yet-valid certificates get 401 with their own codes', async () => {

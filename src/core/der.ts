@@ -96,9 +96,15 @@ export function encoding(buf: Uint8Array, tlv: Tlv): Uint8Array {
   return buf.subarray(tlv.start, tlv.end);
 }
 
+/** Longest OID content accepted, in bytes. */
+export const MAX_OID_BYTES = 64;
+
 /** Decodes OBJECT IDENTIFIER content octets to dotted form. */
 export function decodeOid(bytes: Uint8Array): string {
   if (bytes.length === 0) throw new DerError('empty OID');
+  // Bounded: BigInt arithmetic per byte would make one huge arc quadratic. Real OIDs (UUID arcs
+  // under 2.25 included) stay far below this.
+  if (bytes.length > MAX_OID_BYTES) throw new DerError('OID too long');
   const arcs: Array<number | bigint> = [];
   let arc: number | bigint = 0;
   let fresh = true;

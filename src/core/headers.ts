@@ -64,15 +64,16 @@ export function lowercaseKeys(bag: HeaderBag): HeaderBag {
  */
 export function repairUtf8(value: string, header: string): string {
   let ascii = true;
+  let wide = false;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
       throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: `control character at ${i}` });
     }
-    if (c > 0xff) return value; // already Unicode (a JSON Lambda event), nothing to repair
-    if (c > 0x7e) ascii = false;
+    if (c > 0xff) wide = true; // already Unicode (a JSON Lambda event): nothing to repair, but keep checking
+    else if (c > 0x7e) ascii = false;
   }
-  if (ascii) return value;
+  if (ascii || wide) return value;
   const bytes = Buffer.from(value, 'latin1');
   if (!isUtf8(bytes)) throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: 'invalid UTF-8' });
   return bytes.toString('utf8');

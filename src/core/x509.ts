@@ -52,14 +52,17 @@ export const EXT = {
   EXT_KEY_USAGE: '2.5.29.37',
 } as const;
 
+/** Longest serial number accepted, in content octets. */
+export const MAX_SERIAL_BYTES = 64;
+
 /** Formats an INTEGER's content octets the way OpenSSL prints a serial number. */
 export function serialFromInteger(bytes: Uint8Array): string {
   checkInteger(bytes);
+  // RFC 5280 allows 20 octets; real CAs exceed it a little. Far past that is an attack on parse time.
+  if (bytes.length > MAX_SERIAL_BYTES) throw new DerError('serial number too long');
   if ((bytes[0]! & 0x80) === 0) return bytes.length > 1 && bytes[0] === 0 ? toHex(bytes.subarray(1)) : toHex(bytes);
   // Negative (RFC 5280 forbids it, real CAs did it): two's complement magnitude, as OpenSSL prints.
-  let magnitude = 0n;
-  for (const b of bytes) magnitude = (magnitude << 8n) | BigInt(b);
-  magnitude = (1n << BigInt(bytes.length * 8)) - magnitude;
+  const magnitude = (1n << BigInt(bytes.length * 8)) - BigInt('0x' + toHex(bytes));
   const hex = magnitude.toString(16).toUpperCase();
   return '-' + (hex.length % 2 ? '0' + hex : hex);
 }
