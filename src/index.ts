@@ -19,6 +19,11 @@ export { decodeAlbHeaders, type DecodeAlbHeadersOptions } from './core/alb.js';
 export { parseDN, createDN, dnEquals, formatDN, type ParseDnOptions } from './core/dn.js';
 export { loadTrustStore, type TrustStore } from './core/trust-store.js';
 export { loadCrls, type CrlSet } from './core/crl.js';
+export {
+  createPassthroughVerifier, createUnverifiedPassthroughDecoder, type PassthroughVerifier, type PassthroughConfig,
+  type UnverifiedConfig,
+} from './core/passthrough.js';
+export { ChainFailure, type ChainFailureReason } from './core/chain-failure.js';
 export { normalizeSerial, serialsEqual } from './core/serial.js';
 export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsErrorOptions } from './errors.js';
 export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './options.js';

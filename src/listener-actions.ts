@@ -23,6 +23,8 @@ const CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javas
 const PLACEHOLDER = /#\{([a-z]+)\}/g;
 const PLACEHOLDERS = ['host', 'path', 'port', 'protocol', 'query'];
 const URL_PARTS = ['Protocol', 'Host', 'Port', 'Path', 'Query'];
+// A Map: an object literal would answer "constructor" or "toString" with an Object.prototype member.
+const REDIRECT_STATUS: ReadonlyMap<string, number> = new Map([['HTTP_301', 301], ['HTTP_302', 302]]);
 
 function objectAt(value: unknown, path: string, known: readonly string[]): Config {
   if (!isPlainObject(value)) throw new MtlsConfigError(path, `expected an object with ${known.join(', ')}`);
@@ -73,7 +75,7 @@ function template(value: unknown, fallback: string, path: string): (parts: Recor
 }
 
 function checkRedirect(config: Config, p: string): number {
-  const status = ({ HTTP_301: 301, HTTP_302: 302 } as Record<string, number>)[String(config.StatusCode)];
+  const status = REDIRECT_STATUS.get(String(config.StatusCode));
   if (status === undefined) throw new MtlsConfigError(`${p}.StatusCode`, 'expected "HTTP_301" or "HTTP_302"');
   if (config.Protocol !== undefined && !['HTTP', 'HTTPS', '#{protocol}'].includes(String(config.Protocol))) {
     throw new MtlsConfigError(`${p}.Protocol`, 'expected "HTTP", "HTTPS" or "#{protocol}"');

@@ -28,12 +28,13 @@ export interface CompiledCondition {
 
 /** Per-condition context supplied by `fromListenerRules`. */
 export interface ConditionContext {
-  /** Lowercase names of headers that mean something only after `albMtls()` accepted a certificate. */
-  readonly mtlsHeaders: ReadonlySet<string>;
+  /**
+   * For an `http-header` condition on a lowercase header name: whether a request may be matched on that
+   * header at all (an mTLS header needs a certificate `albMtls()` accepted). May throw `ERR_MTLS_NOT_CONFIGURED`.
+   */
+  readonly headerGate: (header: string) => RequestTest;
   /** Reads the client address for `source-ip`. */
   readonly clientIp: (req: Request) => string | undefined;
-  /** `true` when the request has a certificate; throws when `albMtls()` did not run. */
-  readonly hasCertificate: (req: Request) => boolean;
 }
 
 type Config = Record<string, unknown>;
@@ -60,10 +61,10 @@ function headerCondition(config: Config, path: string, ctx: ConditionContext): C
   const header = name.toLowerCase();
   const values = stringList(config.Values, `${path}.Values`);
   const matches = anyGlob(values, true);
-  const needsCert = ctx.mtlsHeaders.has(header);
+  const usable = ctx.headerGate(header);
   const test: RequestTest = (req) => {
     // An mTLS header means something only once albMtls() accepted the certificate (it strips spoofed ones).
-    if (needsCert && !ctx.hasCertificate(req)) return false;
+    if (!usable(req)) return false;
     const raw = req.rawHeaders;
     // ALB: "If the same header appears multiple times in the request, we search them in order".
     for (let i = 0; i + 1 < raw.length; i += 2) {

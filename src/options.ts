@@ -8,6 +8,8 @@ import type { MtlsError } from './errors.js';
 import { MtlsConfigError } from './errors.js';
 import { DEFAULT_HEADER_NAMES, type HeaderNames, type HeaderRole } from './core/headers.js';
 import type { ClientCertificate } from './core/types.js';
+import type { CrlSet } from './core/crl.js';
+import type { TrustStore } from './core/trust-store.js';
 import { didYouMean } from './suggest.js';
 
 /** PEM text, or PEM/DER bytes; one item or several. */
@@ -36,10 +38,10 @@ export type MtlsEvent =
 export interface DecoderOptions {
   /** The ALB listener's mTLS mode. Default `'verify'`. */
   mode?: 'verify' | 'passthrough';
-  /** Passthrough: trusted CA certificates. Required in passthrough mode. */
-  trustStore?: PemInput;
-  /** Passthrough: CRLs (PEM or DER) checked for every certificate of the path. */
-  crls?: PemInput;
+  /** Passthrough: trusted CA certificates (or a `loadTrustStore()` result). Required in passthrough mode. */
+  trustStore?: PemInput | TrustStore;
+  /** Passthrough: CRLs (PEM or DER, or a `loadCrls()` result) checked for every certificate of the path. */
+  crls?: PemInput | CrlSet;
   /** Passthrough: what to do with a CRL past its nextUpdate. Default `'reject'`. */
   crlStale?: 'reject' | 'ignore';
   /** Passthrough without a trust store: decode the chain, verify nothing (`verifiedBy: 'none'`). Default `false`. */

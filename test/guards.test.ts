@@ -65,6 +65,8 @@ const rows: Row[] = [
   ['/not-a', 'clientB', 200],
   ['/not-a', 'clientA', 403, 'ERR_MTLS_CERT_FORBIDDEN'],
   ['/not-a', null, 401, 'ERR_MTLS_CERT_REQUIRED'],
+  ['/not-a', 'twoCNs', 403, 'ERR_MTLS_CERT_FORBIDDEN'], // CN=clientA,CN=evil: ambiguous, refused even under not()
+  ['/not-a', 'ouIsCnClientA', 200], // one CN (mallory); OU=CN=clientA is not a CN
   ['/method?x=1', 'clientA', 200],
   ['/method?x=2', 'clientA', 403, 'ERR_MTLS_CERT_FORBIDDEN'],
   ['/combo', 'clientAdmin', 200],

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import request from 'supertest';
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { compileGlob } from '../src/core/glob.js';
 import { MtlsConfigError } from '../src/errors.js';
 import { fromListenerRules, WILDCARD_DN_WARNING, type ListenerRule, type ListenerRulesOptions } from '../src/listener-rules.js';
 import { albMtls } from '../src/middleware.js';
+import { markSeen } from '../src/request-state.js';
 import { EXPRESS_VERSIONS, jsonErrors } from './helpers/apps.js';
 import { certFixtures, type FixtureName, type Fixtures } from './helpers/cert-fixtures.js';
+import { fakeCert } from './helpers/fake-cert.js';
 import { skipWithoutOpenssl } from './helpers/openssl.js';
 
 /** The rule from the issue, verbatim, as `aws elbv2 describe-rules` prints it. */
@@ -286,4 +288,168 @@ describe('fromListenerRules refuses what it cannot run, at construction', () => 
   test('accepts the whole describe-rules output', () => {
     assert.equal(typeof fromListenerRules({ Rules: [ISSUE_RULE] } as never, {}, quiet), 'function');
   });
+});
+
+/** Renamed verify-mode headers (listener attributes `routing.http.request.x_amzn_mtls_clientcert_*.header_name`). */
+const RENAMED = { subject: 'x-client-subject', issuer: 'x-client-issuer', serialNumber: 'x-client-serial', validity: 'x-client-validity', leaf: 'x-client-leaf' };
+const BY_DEFAULT_NAME: Record<string, string> = {
+  'x-amzn-mtls-clientcert-subject': RENAMED.subject, 'x-amzn-mtls-clientcert-issuer': RENAMED.issuer,
+  'x-amzn-mtls-clientcert-serial-number': RENAMED.serialNumber, 'x-amzn-mtls-clientcert-validity': RENAMED.validity,
+  'x-amzn-mtls-clientcert-leaf': RENAMED.leaf,
+};
+const renamed = (headers: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [BY_DEFAULT_NAME[k] ?? k, v]));
+const onRenamedSubject = (values: string[]): ListenerRule =>
+  fixed(1, 'Success!!', [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Client-Subject', Values: values } }]);
+
+for (const { name, create } of EXPRESS_VERSIONS) {
+  describe(`fromListenerRules on renamed mTLS headers (${name})`, { skip: skipWithoutOpenssl() }, () => {
+    let certs: Fixtures;
+    before(() => {
+      certs = certFixtures();
+    });
+    const rule = onRenamedSubject(['CN=clientA,*']);
+
+    test('matches the renamed header of an accepted certificate', async () => {
+      const app = appWith(create, [rule], {}, quiet, albMtls({ headerNames: RENAMED }));
+      assert.equal((await request(app).get('/').set(renamed(certs.clientA))).text, 'Success!!');
+      assert.equal((await request(app).get('/').set(renamed(certs.clientB))).status, 404);
+    });
+
+    test('a forged renamed header without a certificate never matches, from a trusted peer or not', async () => {
+      const skipAll = albMtls({ headerNames: RENAMED, skip: () => true });
+      assert.equal((await request(appWith(create, [rule], {}, quiet, skipAll)).get('/').set(RENAMED.subject, 'CN=clientA,O=x')).status, 404);
+      const untrusted = albMtls({ headerNames: RENAMED, trustedProxies: () => false });
+      assert.equal((await request(appWith(create, [rule], {}, quiet, untrusted)).get('/').set(renamed(certs.clientA))).status, 404);
+    });
+
+    test('without albMtls(), a rule on a name from the headerNames option is 500 ERR_MTLS_NOT_CONFIGURED', async () => {
+      const app = create();
+      app.use(fromListenerRules([rule], {}, { ...quiet, headerNames: RENAMED }));
+      app.use(jsonErrors);
+      const res = await request(app).get('/').set(RENAMED.subject, 'CN=clientA,O=x');
+      assert.equal(res.status, 500);
+      assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+    });
+
+    test('a wildcard on a renamed header is warned about at the first request albMtls() handled, once', async () => {
+      const warnings: string[] = [];
+      const app = appWith(create, [onRenamedSubject(['*CN=clientA*'])], {}, { onWarning: (m) => warnings.push(m) }, albMtls({ headerNames: RENAMED }));
+      assert.equal(warnings.length, 0, 'the name is not known at construction');
+      for (let i = 0; i < 3; i++) await request(app).get('/').set(renamed(certs.clientA));
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /x-client-subject with a wildcard/);
+    });
+  });
+}
+
+describe('fromListenerRules and the request state albMtls() records', () => {
+  const run = (rules: ListenerRule[], headers: Record<string, string>, read: string[], cert = true): number => {
+    const middleware = fromListenerRules(rules, {}, quiet);
+    const req = { headers, rawHeaders: Object.entries(headers).flat(), url: '/', originalUrl: '/', method: 'GET' } as unknown as Request;
+    markSeen(req, new Set(read));
+    req.clientCert = cert ? fakeCert() : undefined;
+    let status = 0;
+    const res = { setHeader: () => undefined, end: () => undefined, set statusCode(code: number) { status = code; } } as unknown as Response;
+    middleware(req, res, () => { status = -1; });
+    return status;
+  };
+  const onDefaultSubject = fixed(1, 'x', [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Amzn-Mtls-Clientcert-Subject', Values: ['CN=clientA*'] } }]);
+  const subject = { 'x-amzn-mtls-clientcert-subject': 'CN=clientA,O=x' };
+
+  test('a default-named header the configuration reads matches with a certificate', () => {
+    assert.equal(run([onDefaultSubject], subject, ['x-amzn-mtls-clientcert-subject']), 200);
+    assert.equal(run([onDefaultSubject], subject, ['x-amzn-mtls-clientcert-subject'], false), -1);
+  });
+
+  test('a default-named header the configuration does not read never matches, even with a certificate', () => {
+    assert.equal(run([onDefaultSubject], subject, Object.values(RENAMED)), -1); // renamed verify headers
+    assert.equal(run([onDefaultSubject], subject, ['x-amzn-mtls-clientcert']), -1); // passthrough mode
+  });
+
+  test('an ordinary header is unaffected by the certificate', () => {
+    const rule = fixed(1, 'x', [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['yes'] } }]);
+    assert.equal(run([rule], { 'x-canary': 'yes' }, Object.values(RENAMED), false), 200);
+  });
+
+  test('a wildcard on a name from the headerNames option is warned about at construction', () => {
+    const warnings: string[] = [];
+    fromListenerRules([onRenamedSubject(['*CN=clientA*'])], {}, { headerNames: RENAMED, onWarning: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /x-client-subject with a wildcard/);
+  });
+
+  test('a throwing onWarning during a request does not fail the request', () => {
+    const middleware = fromListenerRules([onRenamedSubject(['*CN=clientA*'])], {}, { onWarning: () => { throw new Error('hook bug'); } });
+    const req = { headers: {}, rawHeaders: [], url: '/', originalUrl: '/', method: 'GET' } as unknown as Request;
+    markSeen(req, new Set([RENAMED.subject]));
+    let nextArgs: unknown[] | undefined;
+    middleware(req, {} as Response, (...args: unknown[]) => { nextArgs = args; });
+    assert.deepEqual(nextArgs, []);
+  });
+});
+
+for (const { name, create } of EXPRESS_VERSIONS) {
+  describe(`source-ip reads the address ALB appended to X-Forwarded-For (${name})`, () => {
+    // 127.0.0.0/8 stands for the VPC; supertest's loopback peer stands for the ALB node.
+    const rules = [
+      fixed(1, 'internal', [{ Field: 'source-ip', SourceIpConfig: { Values: ['127.0.0.0/8', '::1/128'] } }]),
+      fixed(2, 'partner', [{ Field: 'source-ip', SourceIpConfig: { Values: ['198.51.100.0/24', '2001:db8::/32'] } }]),
+    ];
+    const app = (options: ListenerRulesOptions = quiet, trustProxy?: boolean): Express => {
+      const a = create();
+      if (trustProxy !== undefined) a.set('trust proxy', trustProxy);
+      a.use(fromListenerRules(rules, {}, options));
+      a.use(fellThrough);
+      return a;
+    };
+    const rows: Array<[what: string, xff: string | string[] | undefined, options: ListenerRulesOptions, body: string]> = [
+      ['the right-most entry from a trusted peer', '198.51.100.7', quiet, 'partner'],
+      ['entries left of it are the client\'s own words', '127.0.0.1, 10.0.0.1, 198.51.100.7', quiet, 'partner'],
+      ['a client-written partner address left of the real one', '198.51.100.7, 203.0.113.5', quiet, 'fell through'],
+      ['IPv6, spaces around', ' 203.0.113.5 ,  2001:db8::5 ', quiet, 'partner'],
+      ['a trusted peer without X-Forwarded-For names no client', undefined, quiet, 'fell through'],
+      ['two X-Forwarded-For lines: neither is believed', ['198.51.100.7', '198.51.100.8'], quiet, 'fell through'],
+      ['an empty right-most entry', '198.51.100.7,', quiet, 'fell through'],
+      ['an untrusted peer is the client itself, X-Forwarded-For ignored', '198.51.100.7', { ...quiet, trustedProxies: '10.0.0.0/8' }, 'internal'],
+      ['trustedProxies as a function', '198.51.100.7', { ...quiet, trustedProxies: () => false }, 'internal'],
+      ['clientIp overrides both', '198.51.100.7', { ...quiet, clientIp: () => '::1' }, 'internal'],
+    ];
+    for (const [what, xff, options, body] of rows) {
+      test(what, async () => {
+        const req = request(app(options)).get('/');
+        // An array sends one header line per value (superagent's types allow arrays only for Cookie).
+        if (xff !== undefined) req.set('X-Forwarded-For', xff as string);
+        assert.equal((await req).text, body);
+      });
+    }
+
+    test('Express\'s trust proxy setting changes nothing', async () => {
+      for (const trust of [true, false]) {
+        const res = await request(app(quiet, trust)).get('/').set('X-Forwarded-For', '127.0.0.1, 203.0.113.5');
+        assert.equal(res.text, 'fell through');
+      }
+    });
+  });
+}
+
+describe('fromListenerRules options', () => {
+  const rule = [fixed(1, 'x', [{ Field: 'path-pattern', Values: ['/x'] }])];
+  const cases: Array<[string, unknown, string, RegExp]> = [
+    ['trustedProxies not proxy-addr syntax', { trustedProxies: '10.0.0.0/99' }, 'trustedProxies', /proxy-addr|CIDR|invalid/i],
+    ['trustedProxies of the wrong type', { trustedProxies: 5 }, 'trustedProxies', /proxy-addr string or array/],
+    ['headerNames not a header name', { headerNames: { subject: 'x client' } }, 'headerNames.subject', /header name/],
+    ['headerNames unknown role', { headerNames: { subjct: 'x-s' } }, 'headerNames.subjct', /Did you mean "subject"/],
+    ['clientIp not a function', { clientIp: '10.0.0.1' }, 'options.clientIp', /function/],
+  ];
+  for (const [name, options, option, message] of cases) {
+    test(name, () => {
+      assert.throws(() => fromListenerRules(rule, {}, options as ListenerRulesOptions), (error: unknown) => {
+        assert.ok(error instanceof MtlsConfigError, String(error));
+        assert.equal(error.option, option);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
 });

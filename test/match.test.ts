@@ -99,6 +99,19 @@ const rows: Row[] = [
   ['not', { subject: 'CN=clientB' }, not({ cn: 'clientA' }), true],
   ['not of a match', {}, not({ cn: 'clientA' }), false],
   ['nested', {}, allOf(anyOf({ cn: 'clientA' }, { cn: 'clientB' }), not({ ou: 'banned' })), true],
+  // Two CNs refuse the whole matcher once it reads the CN anywhere: not() must not turn the CN test's false into a match.
+  ['two CNs, not({ cn })', { subject: 'CN=clientA,CN=evil' }, not({ cn: 'clientA' }), false],
+  ['two CNs, not({ cn }) excluding neither', { subject: 'CN=clientA,CN=evil' }, not({ cn: 'other' }), false],
+  ['two CNs, not(subject.commonName)', { subject: 'CN=clientA,CN=evil' }, not({ subject: { commonName: 'clientA' } }), false],
+  ['two CNs, not(subject 2.5.4.3)', { subject: 'CN=clientA,CN=evil' }, not({ subject: { '2.5.4.3': 'clientA' } }), false],
+  ['two CNs, not(subject OID.2.5.4.3)', { subject: 'CN=clientA,CN=evil' }, not({ subject: { 'OID.2.5.4.3': 'x' } }), false],
+  ['two CNs, not(subject cn) in lowercase', { subject: 'CN=clientA,CN=evil' }, not({ subject: { cn: 'x' } }), false],
+  ['two CNs, anyOf with a matching non-CN operand', { subject: 'CN=clientA,CN=evil,OU=ops' }, anyOf({ ou: 'ops' }, { cn: 'x' }), false],
+  ['two CNs, CN nested deep in allOf(not(anyOf))', { subject: 'CN=a,CN=b,OU=ops' }, allOf({ ou: 'ops' }, not(anyOf({ o: 'x' }, { cn: 'c' }))), false],
+  ['two CNs, a matcher that never reads the CN still matches', { subject: 'CN=a,CN=b,OU=ops' }, anyOf({ ou: 'ops' }, not({ o: 'x' })), true],
+  ['two CNs, issuer CN is not the subject CN', { subject: 'CN=a,CN=b', issuer: 'CN=Test Root CA' }, not({ issuer: { CN: 'other' } }), true],
+  ['one CN, not({ cn }) of another CN', { subject: 'CN=clientB,O=x' }, not({ cn: 'clientA' }), true],
+  ['no CN, not({ cn })', { subject: 'O=x' }, not({ cn: 'clientA' }), true],
 ];
 
 describe('matchCert', () => {
@@ -148,6 +161,8 @@ const errorRows: ErrorRow[] = [
   ['unknown key, far from all', { zzzzzz: 1 }, 'matcher.zzzzzz', /is not a matcher field; use cn, ou/],
   ['prototype key', JSON.parse('{"__proto__": {"cn": "x"}}'), 'matcher.__proto__', /not a matcher field/],
   ['constructor key', { constructor: 'x' }, 'matcher.constructor', /not a matcher field/],
+  ['constructor key: no Object.prototype member as the hint', JSON.parse('{"constructor": "x"}'), 'matcher.constructor', /^(?![\s\S]*(?:function Object|\[object Object\]))/],
+  ['__proto__ key: no Object.prototype member as the hint', JSON.parse('{"__proto__": "x"}'), 'matcher.__proto__', /^(?![\s\S]*(?:function Object|\[object Object\]))/],
   ['unanchored RegExp', { cn: /clientA/ }, 'matcher.cn', /not anchored.*\/\^\(\?:clientA\)\$\//],
   ['start-anchored only', { cn: /^clientA/ }, 'matcher.cn', /not anchored/],
   ['end-anchored only', { cn: /clientA$/ }, 'matcher.cn', /not anchored/],
@@ -210,4 +225,22 @@ describe('regExpProblem', () => {
   for (const re of anchored) test(`accepts ${re}`, () => assert.equal(regExpProblem(re), undefined));
   const refused = [/a/, /^a/, /a$/, /^a|b$/, /^a$|b/, /^a\$/, /^(a$)/, /^a$|^b/, /^[a]$|c/, /^a$/g, /^a$/y, /^a$/m];
   for (const re of refused) test(`refuses ${re}`, () => assert.equal(typeof regExpProblem(re), 'string'));
+
+  // The suggested fix must compile, with the original flags, and be accepted itself.
+  const unanchored = [/^clientA\$/, /clientA\\$/, /a\\\$/, /^a|b$/, /^[$]/, /\p{Lu}+/u, /clientA/i, /$/, /^a$|b/,
+    new RegExp('[\\p{L}--[a-z]]', 'v')];
+  for (const re of unanchored) {
+    test(`suggests a RegExp that compiles for ${re}`, () => {
+      const problem = regExpProblem(re) ?? '';
+      const [, source = '', flags = ''] = /write \/(.*)\/([a-z]*)$/.exec(problem) ?? [];
+      assert.ok(source !== '', problem);
+      const suggested = new RegExp(source, flags);
+      assert.equal(suggested.flags, re.flags);
+      assert.equal(regExpProblem(suggested), undefined);
+    });
+  }
+
+  test('keeps an escaped trailing dollar literal in the suggestion', () => {
+    assert.match(regExpProblem(/^clientA\$/) ?? '', /write \/\^\(\?:clientA\\\$\)\$\/$/);
+  });
 });

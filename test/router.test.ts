@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import request from 'supertest';
 import express, { type Express, type RequestHandler } from 'express';
+import { not } from '../src/core/match.js';
 import { MtlsConfigError } from '../src/errors.js';
 import { certRouter, routeByCert, type CertRoute } from '../src/router.js';
 import { albMtls } from '../src/middleware.js';
@@ -41,6 +42,9 @@ function routerApp(create: () => Express): Express {
   app.use('/api', routeByCert(routes));
   app.use('/custom', routeByCert([[{ cn: 'clientA' }, send('A')]], { otherwise: (req, res) => { res.status(418).send(req.clientCert ? 'other' : 'none'); } }));
   // The safe form of the listener rule: the CN compared as a parsed value, not a substring.
+  // A two-CN subject is refused by any matcher that reads the CN, not() included.
+  app.use('/not-a', routeByCert([[not({ cn: 'clientA' }), send('not A')]]));
+  app.use('/not-a-sub', certRouter(not({ subject: { commonName: 'clientA' } })).get('/', send('not A')));
   app.use('/safe', routeByCert([[{ cn: 'clientA' }, send('Success!!')]], { otherwise: 'next' }));
   app.use(send('fell through'));
   app.use(jsonErrors);
@@ -70,6 +74,11 @@ const rows: Row[] = [
   ['/custom', 'clientA', 200, 'A'],
   ['/custom', 'clientB', 418, 'other'],
   ['/custom', null, 418, 'none'],
+  ['/not-a', 'clientB', 200, 'not A'],
+  ['/not-a', 'clientA', 403, 'ERR_MTLS_CERT_FORBIDDEN'],
+  ['/not-a', 'twoCNs', 403, 'ERR_MTLS_CERT_FORBIDDEN'],
+  ['/not-a-sub', 'clientB', 200, 'not A'],
+  ['/not-a-sub', 'twoCNs', 403, 'ERR_MTLS_CERT_FORBIDDEN'],
   ['/safe', 'clientA', 200, 'Success!!'],
   ['/safe', 'clientAdmin', 200, 'fell through'],
   ['/safe', 'ouIsCnClientA', 200, 'fell through'],

@@ -8,7 +8,7 @@ import {
   booleanOption, cacheMax, checkOptionsObject, clockToleranceMs, enumOption, headerNames, type DecoderOptions,
 } from '../options.js';
 import { lowercaseKeys, headerValue, VERIFY_ROLES, type HeaderBag, type HeaderNames } from './headers.js';
-import { createPassthroughVerifier, createUnverifiedPassthroughDecoder } from './passthrough.js';
+import { createPassthroughVerifier, createUnverifiedPassthroughDecoder, type PassthroughVerifier } from './passthrough.js';
 import { loadCrls } from './crl.js';
 import { loadTrustStore } from './trust-store.js';
 import type { ClientCertificate } from './types.js';
@@ -28,32 +28,39 @@ export interface AlbDecoder {
   decode(bag: HeaderBag, now: number): Decoded | undefined;
 }
 
-function passthroughDecoder(options: Record<string, unknown>, names: HeaderNames, cache: number | false):
-  (bag: HeaderBag, now: number) => Decoded | undefined {
+/** Startup warnings (expired anchor, unusable CRL) are shown once, at construction, not as refusals only. */
+function warnAtStartup(warnings: readonly string[], option: string): void {
+  for (const warning of warnings) process.emitWarning(`${option}: ${warning}`, { code: 'EXPRESS_ALB_MTLS_CONFIG' });
+}
+
+function passthroughVerifier(options: Record<string, unknown>, cache: number | false): PassthroughVerifier {
   const dangerously = booleanOption(options, 'dangerouslySkipChainVerification', false);
   const common = {
     clockTolerance: clockToleranceMs(options) / 1000,
     checkValidity: booleanOption(options, 'checkValidity', true),
     cacheMax: cache,
   };
-  let verifier: { verify(value: string, header: string, now: number): ClientCertificate };
   if (options.trustStore === undefined) {
     if (!dangerously) {
       throw new MtlsConfigError('trustStore', "is required in passthrough mode: ALB verifies nothing there. Pass your CA certificates (PEM), or set dangerouslySkipChainVerification: true to accept unverified chains.");
     }
-    verifier = createUnverifiedPassthroughDecoder(common);
-  } else {
-    if (dangerously) throw new MtlsConfigError('dangerouslySkipChainVerification', 'cannot be combined with trustStore.');
-    verifier = createPassthroughVerifier({
-      ...common,
-      trustStore: loadTrustStore(options.trustStore as never, 'trustStore'),
-      crls: options.crls === undefined ? undefined : loadCrls(options.crls as never, 'crls'),
-      crlStale: enumOption<'reject' | 'ignore'>(options, 'crlStale', ['reject', 'ignore'], 'reject'),
-    });
+    return createUnverifiedPassthroughDecoder(common);
   }
+  if (dangerously) throw new MtlsConfigError('dangerouslySkipChainVerification', 'cannot be combined with trustStore.');
+  const trustStore = loadTrustStore(options.trustStore as never, 'trustStore');
+  const crls = options.crls === undefined ? undefined : loadCrls(options.crls as never, 'crls');
+  warnAtStartup(trustStore.warnings, 'trustStore');
+  if (crls) warnAtStartup(crls.warnings, 'crls');
+  const crlStale = enumOption<'reject' | 'ignore'>(options, 'crlStale', ['reject', 'ignore'], 'reject');
+  return createPassthroughVerifier({ ...common, trustStore, crls, crlStale });
+}
+
+function passthroughDecoder(options: Record<string, unknown>, names: HeaderNames, cache: number | false):
+  (bag: HeaderBag, now: number) => Decoded | undefined {
+  const verifier = passthroughVerifier(options, cache);
   return (bag, now) => {
     const value = headerValue(bag, names.chain);
-    return value === undefined ? undefined : { certificate: verifier.verify(value, names.chain, now), cached: false };
+    return value === undefined ? undefined : verifier.decode(value, names.chain, now);
   };
 }
 

@@ -36,17 +36,22 @@ export type HeaderBag = Readonly<Record<string, string | readonly string[] | und
  * @throws MtlsError `ERR_MTLS_DUPLICATE_HEADER` for a multi-value entry with more than one value.
  */
 export function headerValue(bag: HeaderBag, name: string): string | undefined {
-  const value = bag[name];
+  if (!Object.hasOwn(bag, name)) return undefined;
+  const value: unknown = bag[name];
   if (value === undefined || typeof value === 'string') return value;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header: name, cause: 'header value is not a string' });
+  }
   if (value.length > 1) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: name });
-  return value[0];
+  return value[0] as string | undefined;
 }
 
 /** `bag` with lowercase keys (ALB Lambda events are lowercase already; other sources may not be). */
 export function lowercaseKeys(bag: HeaderBag): HeaderBag {
   for (const key in bag) {
     if (key !== key.toLowerCase()) {
-      const out: Record<string, string | readonly string[] | undefined> = {};
+      // No prototype: a header named `constructor` must not look present already.
+      const out: Record<string, string | readonly string[] | undefined> = Object.create(null);
       for (const [k, v] of Object.entries(bag)) {
         const lower = k.toLowerCase();
         if (out[lower] !== undefined) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: lower });

@@ -14,6 +14,13 @@ import type { ClientCertificate, DistinguishedName } from './types.js';
 /** A compiled test of a whole certificate. */
 export type CertTest = (cert: ClientCertificate, req: unknown) => boolean;
 
+/** A compiled matcher object, and whether it reads the subject CN (see {@link hasAmbiguousCn}). */
+export interface CompiledFields {
+  readonly test: CertTest;
+  /** `true` when a `cn` key or a `subject` key naming the CN (`CN`, `commonName`, `2.5.4.3`...) is present. */
+  readonly readsCn: boolean;
+}
+
 type FieldCompiler = (value: unknown, path: string) => CertTest;
 
 const CN_OID = '2.5.4.3';
@@ -49,6 +56,19 @@ function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: 
     if (single) return values.length === 1 && test(values[0]!);
     return values.some(test);
   };
+}
+
+/**
+ * `true` when the subject has two or more CNs. A matcher that reads the CN refuses such a certificate as a
+ * whole, not just in its CN test: inside `not()` a plain `false` would turn into a match.
+ */
+export function hasAmbiguousCn(cert: ClientCertificate): boolean {
+  return cert.subject.getAll(CN_OID).length > 1;
+}
+
+/** `true` when `value` is a `subject` map with a key that names the CN in any spelling. */
+function namesCn(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).some((type) => attributeOid(type) === CN_OID);
 }
 
 const subjectOf = (cert: ClientCertificate): DistinguishedName => cert.subject;
@@ -111,15 +131,16 @@ const FIELDS: ReadonlyMap<string, FieldCompiler> = new Map<string, FieldCompiler
   ['custom', customField],
 ]);
 
-// Keys people reach for that are not ours, with the one they meant.
-const ALIASES: Readonly<Record<string, string>> = {
+// Keys people reach for that are not ours, with the one they meant. A Map, so that `constructor` or
+// `__proto__` (JSON.parse makes them own keys) find nothing rather than an Object.prototype member.
+const ALIASES: ReadonlyMap<string, string> = new Map(Object.entries({
   commonname: 'cn', organizationalunit: 'ou', organizationalunitname: 'ou', organization: 'o', organizationname: 'o',
   serial: 'serialNumber', fingerprint: 'fingerprint256', sha256: 'fingerprint256', subjectaltname: 'san',
   subjectaltnames: 'san', altnames: 'san', dns: 'san.dns', email: 'san.email', uri: 'san.uri', ip: 'san.ip',
-};
+}));
 
 function unknownKey(key: string, path: string): MtlsConfigError {
-  const alias = ALIASES[key.toLowerCase()] ?? (FIELDS.has(key.toLowerCase()) ? key.toLowerCase() : undefined);
+  const alias = ALIASES.get(key.toLowerCase()) ?? (FIELDS.has(key.toLowerCase()) ? key.toLowerCase() : undefined);
   const hint = alias !== undefined ? ` Did you mean "${alias}"?` : didYouMean(key, [...FIELDS.keys()]);
   return new MtlsConfigError(`${path}.${key}`, `is not a matcher field; use ${[...FIELDS.keys()].join(', ')}.${hint}`);
 }
@@ -133,20 +154,24 @@ export function compileField(field: 'cn' | 'ou', value: unknown, path: string): 
  * Compiles one matcher object: every given field must match (AND).
  * @throws MtlsConfigError for an empty object, an unknown key (with a "did you mean") or a bad value.
  */
-export function compileFields(matcher: Record<string, unknown>, path: string): CertTest {
+export function compileFields(matcher: Record<string, unknown>, path: string): CompiledFields {
   const keys = Object.keys(matcher);
   if (keys.length === 0) {
     throw new MtlsConfigError(path, 'is empty and would accept every certificate; give a field such as { cn: ... }, ' +
       'or call requireClientCert() without a matcher to accept any certificate');
   }
+  let readsCn = false;
   const tests = keys.map((key) => {
     const compile = FIELDS.get(key);
     if (compile === undefined) throw unknownKey(key, path);
-    return compile(matcher[key], `${path}.${key}`);
+    const value = matcher[key]; // read once: the CN check and the compiled test see the same value
+    if (key === 'cn' || (key === 'subject' && namesCn(value))) readsCn = true;
+    return compile(value, `${path}.${key}`);
   });
-  if (tests.length === 1) return tests[0]!;
-  return (cert, req) => {
-    for (const test of tests) if (!test(cert, req)) return false;
+  if (tests.length === 1) return { test: tests[0]!, readsCn };
+  const test: CertTest = (cert, req) => {
+    for (const t of tests) if (!t(cert, req)) return false;
     return true;
   };
+  return { test, readsCn };
 }

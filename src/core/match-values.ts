@@ -72,7 +72,17 @@ export function regExpProblem(re: RegExp): string | undefined {
   const branches = topLevelBranches(re.source, re.flags.includes('v'));
   if (branches.every((b) => b.startsWith('^') && endsWithAnchor(b))) return undefined;
   const why = branches.length > 1 ? 'has a top-level | that escapes the anchors' : 'is not anchored';
-  return `${why}: a partial match would let clientAdmin pass for /clientA/; write /^(?:${re.source.replace(/^\^|\$$/g, '')})$/`;
+  return `${why}: a partial match would let clientAdmin pass for /clientA/; write ${anchoredSuggestion(re)}`;
+}
+
+/**
+ * `re` wrapped as `/^(?:...)$/` with its flags. Only a leading `^` and an unescaped trailing `$` (anchors)
+ * are dropped: stripping the `$` of `\$` would leave a dangling backslash that escapes the `)`.
+ */
+function anchoredSuggestion(re: RegExp): string {
+  let body = re.source.startsWith('^') ? re.source.slice(1) : re.source;
+  if (endsWithAnchor(body)) body = body.slice(0, -1);
+  return `/^(?:${body})$/${re.flags}`;
 }
 
 function compileOne(item: unknown, path: string, canon: Canon, exact: Set<string>, tests: ValueTest[]): void {

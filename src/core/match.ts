@@ -7,7 +7,7 @@
  * @module
  */
 import { MtlsConfigError } from '../errors.js';
-import { compileFields, isPlainObject, type CertTest } from './match-compile.js';
+import { compileFields, hasAmbiguousCn, isPlainObject, type CertTest, type CompiledFields } from './match-compile.js';
 import { describeValue, type ValueMatchers } from './match-values.js';
 import type { ClientCertificate } from './types.js';
 
@@ -35,7 +35,10 @@ export type AttributeMatchers = Readonly<Record<string, ValueMatchers>>;
  * return `true`. `Req` is the request type handed to `custom`.
  */
 export interface CertMatcherFields<Req = unknown> {
-  /** The subject CN. A subject with more than one CN never matches (ambiguous identity). */
+  /**
+   * The subject CN. A subject with more than one CN is an ambiguous identity: a matcher that reads the CN
+   * anywhere (here or in `subject`) refuses it as a whole, whatever the combinators (`not()` included).
+   */
   readonly cn?: ValueMatchers;
   /** Any subject OU. */
   readonly ou?: ValueMatchers;
@@ -91,26 +94,29 @@ export function anyOf<Req = unknown>(...matchers: CertMatcher<Req>[]): MatcherCo
 
 /**
  * Matches a certificate the operand does not match. A request without a certificate still never matches:
- * `not({ cn: 'x' })` means "a certificate whose CN is not x", not "anything but x".
+ * `not({ cn: 'x' })` means "a certificate whose CN is not x", not "anything but x". Neither does a subject
+ * with two CNs when the matcher reads the CN: `not({ cn: 'x' })` refuses `CN=x,CN=y` (see `cn`).
  */
 export function not<Req = unknown>(matcher: CertMatcher<Req>): MatcherCombination<Req> {
   return new MatcherCombination('not', [matcher]);
 }
 
-function compileCombination(combination: MatcherCombination<unknown>, path: string): CertTest {
+function compileCombination(combination: MatcherCombination<unknown>, path: string): CompiledFields {
   const { kind, operands } = combination;
   if (operands.length === 0) throw new MtlsConfigError(path, `${kind}() has no operands; give at least one matcher`);
   if (kind === 'not' && operands.length !== 1) throw new MtlsConfigError(path, 'not() takes exactly one matcher');
-  const tests = operands.map((m, i) => compileAny(m, kind === 'not' ? `${path}.not` : `${path}.${kind}[${i}]`));
+  const compiled = operands.map((m, i) => compileAny(m, kind === 'not' ? `${path}.not` : `${path}.${kind}[${i}]`));
+  const readsCn = compiled.some((c) => c.readsCn);
+  const tests = compiled.map((c) => c.test);
   if (kind === 'not') {
     const [inner] = tests as [CertTest];
-    return (cert, req) => !inner(cert, req);
+    return { test: (cert, req) => !inner(cert, req), readsCn };
   }
-  if (kind === 'anyOf') return (cert, req) => tests.some((t) => t(cert, req));
-  return (cert, req) => tests.every((t) => t(cert, req));
+  if (kind === 'anyOf') return { test: (cert, req) => tests.some((t) => t(cert, req)), readsCn };
+  return { test: (cert, req) => tests.every((t) => t(cert, req)), readsCn };
 }
 
-function compileAny(matcher: unknown, path: string): CertTest {
+function compileAny(matcher: unknown, path: string): CompiledFields {
   if (matcher instanceof MatcherCombination) return compileCombination(matcher as MatcherCombination<unknown>, path);
   if (isPlainObject(matcher)) return compileFields(matcher, path);
   const hint = typeof matcher === 'string' ? ` such as { cn: '${matcher.slice(0, 40)}' }`
@@ -121,11 +127,15 @@ function compileAny(matcher: unknown, path: string): CertTest {
 
 /**
  * Compiles a matcher once into a fast predicate. Call it at construction time, never per request.
+ * The predicate is `false` without a certificate, and `false` for a subject with two or more CNs when the
+ * matcher reads the CN anywhere (`cn`, `subject.CN`/`commonName`/`2.5.4.3`), whatever its combinators.
  * @param path Name used in error messages, such as `matcher` or `rules[2][0]`.
  * @throws MtlsConfigError naming the offending path (`matcher.san.dns[2]`) and the fix.
  */
 export function compileMatcher<Req = unknown>(matcher: CertMatcher<Req>, path = 'matcher'): CompiledMatcher<Req> {
-  const test = compileAny(matcher, path);
+  const { test, readsCn } = compileAny(matcher, path);
+  // Refused here, above every combinator: inside not() a CN test's own `false` would become a match.
+  if (readsCn) return (cert, req) => cert !== undefined && !hasAmbiguousCn(cert) && test(cert, req);
   return (cert, req) => cert !== undefined && test(cert, req);
 }
 

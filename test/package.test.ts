@@ -1,0 +1,113 @@
+/**
+ * The published package as a new user gets it: `npm pack`, checked by publint and are-the-types-wrong,
+ * then installed into fresh CommonJS, ESM and TypeScript (nodenext) consumers on Express 4 and 5, each
+ * running a real request through albMtls() + requireCN. Uses the build in dist/ (`npm run build`; made
+ * here when missing).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = mkdtempSync(join(tmpdir(), 'alb-mtls-package-'));
+after(() => rmSync(WORK, { recursive: true, force: true }));
+let dirs = 0;
+const tempDir = (name: string): string => {
+  const dir = join(WORK, `${name}${++dirs}`);
+  mkdirSync(dir);
+  return dir;
+};
+const run = (cmd: string, args: string[], cwd: string): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+const npm = (args: string[], cwd: string): string => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], cwd);
+
+// The consumer code: decode the headers of a certificate made by the package's own testing helpers.
+const BODY = `
+const pki = await createTestPki();
+const client = await pki.issueClient({ subject: 'CN=clientA,O=consumer' });
+const app = express();
+app.use(albMtls());
+app.get('/admin', requireCN('clientA'), (req, res) => { res.send('hello ' + req.clientCert.commonName); });
+const server = app.listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const res = await fetch('http://127.0.0.1:' + server.address().port + '/admin', { headers: albHeaders(client.pem) });
+const text = await res.text();
+server.close();
+if (res.status !== 200 || text !== 'hello clientA') { console.error('unexpected', res.status, text); process.exit(1); }
+console.log('ok ' + express.name);
+`;
+
+const CJS = `const express = require('express');
+const { albMtls, requireCN } = require('express-alb-mtls');
+const { albHeaders, createTestPki } = require('express-alb-mtls/testing');
+(async () => {${BODY}})();
+`;
+const ESM = `import express from 'express';
+import { albMtls, requireCN } from 'express-alb-mtls';
+import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
+${BODY}`;
+const TS = `import express from 'express';
+import type { Request, Response } from 'express';
+import { albMtls, requireCN, type ClientCertificate } from 'express-alb-mtls';
+import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
+const check = (req: Request): ClientCertificate | undefined => req.clientCert; // the Request augmentation
+void check;
+${BODY.replace('(req, res) =>', '(req: Request, res: Response) =>').replace(/server\.address\(\)\.port/, '(server.address() as { port: number }).port')
+  .replace('req.clientCert.commonName', 'req.clientCert!.commonName')}`;
+
+function packOnce(): string {
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) run('npm', ['run', 'build'], ROOT);
+  const out = tempDir('pack');
+  run('npm', ['pack', '--ignore-scripts', '--pack-destination', out], ROOT);
+  const tarball = readdirSync(out).find((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack made no tarball');
+  return join(out, tarball);
+}
+
+function consumer(tarball: string, express: string): string {
+  const dir = tempDir('consumer');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }));
+  npm(['install', tarball, `express@${express}`, '@types/express@' + express, '@types/node@20'], dir);
+  writeFileSync(join(dir, 'app.cjs'), CJS);
+  writeFileSync(join(dir, 'app.mjs'), ESM);
+  writeFileSync(join(dir, 'app.mts'), TS);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, types: ['node'], outDir: 'out', skipLibCheck: false },
+    files: ['app.mts'],
+  }));
+  return dir;
+}
+
+describe('the packed package', { timeout: 900_000 }, () => {
+  let tarball: string;
+  before(() => { tarball = packOnce(); });
+
+  test('publint finds nothing', () => {
+    assert.match(run(join(ROOT, 'node_modules/.bin/publint'), [], ROOT), /All good/);
+  });
+
+  test('are-the-types-wrong: types resolve for node16 CJS and ESM and bundlers', () => {
+    // attw exits non-zero on any problem in the checked resolutions (node10, which has no `exports`, is out).
+    const out = run(join(ROOT, 'node_modules/.bin/attw'), [tarball, '--profile', 'node16', '--format', 'json'], ROOT);
+    const report = JSON.parse(out) as { analysis: { problems: Array<{ resolutionKind?: string }> } };
+    assert.deepEqual(report.analysis.problems.filter((p) => p.resolutionKind !== 'node10'), []);
+  });
+
+  for (const express of ['4', '5']) {
+    describe(`Express ${express} consumers`, () => {
+      let dir: string;
+      before(() => { dir = consumer(tarball, express); });
+
+      test('CommonJS require()', () => assert.match(run('node', ['app.cjs'], dir), /^ok /));
+      test('ESM import', () => assert.match(run('node', ['app.mjs'], dir), /^ok /));
+      test('TypeScript nodenext: compiles with the bundled types, then runs', () => {
+        run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
+        assert.match(run('node', [join('out', 'app.mjs')], dir), /^ok /);
+      });
+    });
+  }
+});
