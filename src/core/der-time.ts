@@ -37,11 +37,12 @@ export function parseTime(der: Uint8Array, tlv: Tlv): Date {
 
 /** A UTC Date from fields, refusing out-of-range ones (Date.UTC would roll them over). */
 export function utcDate(year: number, month: number, day: number, hour: number, minute: number, second: number): Date {
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const d = new Date(ms);
-  if (year < 100) d.setUTCFullYear(year); // Date.UTC maps 0-99 to 1900-1999
-  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || d.getUTCHours() !== hour ||
-      d.getUTCMinutes() !== minute || d.getUTCSeconds() !== second) {
+  const d = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, keeps years 0-99 as they are (Date.UTC maps them to 1900-1999).
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day ||
+      d.getUTCHours() !== hour || d.getUTCMinutes() !== minute || d.getUTCSeconds() !== second) {
     throw new DerError('time field out of range');
   }
   return d;

@@ -156,18 +156,22 @@ export function checkInteger(bytes: Uint8Array): void {
   }
 }
 
-function decodeUtf16(bytes: Uint8Array, unit: 2 | 4): string {
+/**
+ * BMPString (UCS-2, `unit` 2) or UniversalString (UCS-4, `unit` 4). Surrogate code points are refused in
+ * both: UCS-2 has no surrogate pairs, and OpenSSL would print them as bytes that are not UTF-8, so such a
+ * value could never reach us intact through a header.
+ */
+function decodeWide(bytes: Uint8Array, unit: 2 | 4): string {
   if (bytes.length % unit !== 0) throw new DerError('bad wide string length');
-  const codes: number[] = [];
+  let out = '';
   for (let i = 0; i < bytes.length; i += unit) {
     const code = unit === 2
       ? (bytes[i]! << 8) | bytes[i + 1]!
       : ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
-    if (code > 0x10ffff) throw new DerError('bad UniversalString character');
-    codes.push(code);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) throw new DerError('bad character in wide string');
+    out += String.fromCodePoint(code);
   }
-  // BMPString holds UTF-16 code units (surrogates pass through), UniversalString code points.
-  return unit === 2 ? String.fromCharCode(...codes) : String.fromCodePoint(...codes);
+  return out;
 }
 
 /**
@@ -184,9 +188,9 @@ export function decodeDirectoryString(tag: number, bytes: Uint8Array): string | 
     case 0x12: case 0x13: case 0x14: case 0x16: case 0x17: case 0x18: case 0x1a:
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
     case 0x1e:
-      return decodeUtf16(bytes, 2);
+      return decodeWide(bytes, 2);
     case 0x1c:
-      return decodeUtf16(bytes, 4);
+      return decodeWide(bytes, 4);
     default:
       return undefined;
   }

@@ -90,9 +90,17 @@ function attributeKey(attribute: RdnAttribute): string {
   return type + '\u0000' + value;
 }
 
+/** {@link attributeKey} equality without building the keys: the single-valued RDNs of nearly every DN. */
+function sameAttribute(a: RdnAttribute, b: RdnAttribute): boolean {
+  if (a.oid !== b.oid || (a.oid === '' && a.type.toLowerCase() !== b.type.toLowerCase())) return false;
+  const binary = a.binary === true;
+  if (binary !== (b.binary === true)) return false;
+  return binary ? a.value.toUpperCase() === b.value.toUpperCase() : a.value === b.value;
+}
+
 function rdnEquals(a: Rdn, b: Rdn): boolean {
   if (a.length !== b.length) return false;
-  if (a.length === 1) return attributeKey(a[0]!) === attributeKey(b[0]!);
+  if (a.length === 1) return sameAttribute(a[0]!, b[0]!);
   // A multi-valued RDN is a set: compare the sorted keys (linearithmic, whatever the attribute order).
   const left = a.map(attributeKey).sort();
   const right = b.map(attributeKey).sort();

@@ -59,12 +59,15 @@ export class EscapedValueReader {
 
   constructor(private readonly input: string) {}
 
-  /** Reads the value starting at `start`; returns the offset of the `,`, `+` or end of input after it. */
-  read(start: number): number {
+  /**
+   * Reads the value starting at `start`, whose characters up to `from` are known to be plain ASCII (the
+   * caller's fast scan stopped there); returns the offset of the `,`, `+` or end of input after the value.
+   */
+  read(start: number, from: number = start): number {
     const input = this.input;
     let copyFrom = start; // start of the run of characters copied as they are
-    let rawSpaceLast = false;
-    let i = start;
+    let rawSpaceLast = false; // the value cannot end inside the plain prefix, so only what follows counts
+    let i = from;
     while (i < input.length) {
       const c = input.charCodeAt(i);
       const kind = c < 0x80 ? CHAR_CLASS[c]! : PLAIN;

@@ -34,20 +34,24 @@ class DnParser implements Cursor {
   constructor(readonly input: string) {}
 
   parse(): DistinguishedName {
-    const input = this.input;
     const rdns: Rdn[] = [];
-    let rdn: RdnAttribute[] = [];
     for (;;) {
-      rdn.push(this.readAttribute());
-      if (this.pos === input.length) break;
-      // readAttribute stops only at the end, a `,` or a `+`.
-      if (input.charCodeAt(this.pos++) === COMMA) {
-        rdns.push(Object.freeze(rdn));
-        rdn = [];
-      }
+      rdns.push(this.readRdn());
+      if (this.pos === this.input.length) return nameFromFrozenRdns(rdns);
+      this.pos++; // readRdn stops only at the end or at a `,`
     }
-    rdns.push(Object.freeze(rdn));
-    return nameFromFrozenRdns(rdns);
+  }
+
+  private readRdn(): Rdn {
+    const first = this.readAttribute();
+    // readAttribute stops only at the end, a `,` or a `+`.
+    if (this.input.charCodeAt(this.pos) !== PLUS) return Object.freeze([first]);
+    const rdn = [first];
+    while (this.input.charCodeAt(this.pos) === PLUS) {
+      this.pos++;
+      rdn.push(this.readAttribute());
+    }
+    return Object.freeze(rdn);
   }
 
   private readAttribute(): RdnAttribute {
@@ -76,7 +80,7 @@ class DnParser implements Cursor {
       value = input.slice(start, i);
     } else {
       const reader = new EscapedValueReader(input);
-      i = reader.read(start);
+      i = reader.read(start, i);
       value = reader.value;
     }
     this.pos = i;

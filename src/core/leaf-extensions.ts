@@ -37,7 +37,10 @@ export function readSubjectAltNames(cert: CertificateStructure): SubjectAltNames
         ip.push(text);
         break;
       }
-      default: break;
+      default:
+        // Other GeneralName kinds (otherName, directoryName, ...) are skipped; a non-context tag is not one.
+        if ((name.tag & 0xc0) !== 0x80) throw new DerError('subjectAltName entry is not a GeneralName');
+        break;
     }
   }
   if (seq.end === seq.contentStart) throw new DerError('empty subjectAltName');
