@@ -193,5 +193,16 @@ export function trustedProxies(options: Record<string, unknown>): (address: stri
   } catch (error) {
     throw new MtlsConfigError('trustedProxies', `${(error as Error).message}; use names (loopback, linklocal, uniquelocal), addresses or CIDRs.`);
   }
-  return (address) => address !== undefined && trust(address, 0);
+  // Parsing the address costs more than the rest of a warm request; ALB has a handful of node addresses.
+  const seen = new Map<string, boolean>();
+  return (address) => {
+    if (address === undefined) return false;
+    let trusted = seen.get(address);
+    if (trusted === undefined) {
+      trusted = trust(address, 0);
+      if (seen.size >= 1024) seen.clear();
+      seen.set(address, trusted);
+    }
+    return trusted;
+  };
 }
