@@ -7,9 +7,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { isMtlsError, type MtlsErrorCode } from '../src/errors.js';
-import { clientCertOf, requireCN } from '../src/guards.js';
-import { albMtls } from '../src/middleware.js';
+// 'express-alb-mtls' in your app
+import {
+  albMtls, clientCertOf, isMtlsError, requireCN, type MtlsErrorCode,
+} from '../src/index.js';
 
 /** The answer for each code. A `switch` with a `never` default: a code added to the library breaks the build here. */
 function advice(code: MtlsErrorCode): string {

@@ -10,9 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import express from 'express4';
 import type { ErrorRequestHandler, Express } from 'express';
-import { isMtlsError } from '../src/errors.js';
-import { clientCertOf, requireCN } from '../src/guards.js';
-import { albMtls } from '../src/middleware.js';
+import { albMtls, clientCertOf, isMtlsError, requireCN } from '../src/index.js'; // 'express-alb-mtls' in your app
 
 /** Answers refused requests with their status and code. */
 const errors: ErrorRequestHandler = (err, _req, res, next) => {

@@ -11,8 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../src/core/alb.js';
-import { isMtlsError } from '../src/errors.js';
+// 'express-alb-mtls' in your app
+import {
+  decodeAlbHeaders, isMtlsError, type DecodeAlbHeadersOptions,
+} from '../src/index.js';
 
 /** The parts of an ALB Lambda event used here (see the AWS docs, "Lambda functions as targets"). */
 export interface AlbEvent {

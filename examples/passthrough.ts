@@ -13,11 +13,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { loadCrls } from '../src/core/crl.js';
-import { loadTrustStore } from '../src/core/trust-store.js';
-import { isMtlsError } from '../src/errors.js';
-import { clientCertOf, requireClientCert, requireCN } from '../src/guards.js';
-import { albMtls } from '../src/middleware.js';
+// 'express-alb-mtls' in your app
+import {
+  albMtls, clientCertOf, isMtlsError, loadCrls, loadTrustStore, requireClientCert, requireCN,
+} from '../src/index.js';
 
 /** Options of {@link createApp}. */
 export interface PassthroughExampleOptions {

@@ -13,10 +13,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import express, { type Express } from 'express';
-import { clientCertOf } from '../src/guards.js';
-import { fromListenerRules, type ListenerRule, type ListenerRulesOptions } from '../src/listener-rules.js';
-import { albMtls } from '../src/middleware.js';
-import { routeByCert } from '../src/router.js';
+// 'express-alb-mtls' in your app
+import {
+  albMtls, clientCertOf, fromListenerRules, routeByCert, type ListenerRule, type ListenerRulesOptions,
+} from '../src/index.js';
 
 /** The rule from the blog post, as `aws elbv2 describe-rules` prints it. */
 export const CLIENT_A_RULE: ListenerRule = {

@@ -9,8 +9,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import express, { type Express } from 'express';
-import { clientCertOf, requireClientCert, requireCN } from '../src/guards.js';
-import { albMtls } from '../src/middleware.js';
+// 'express-alb-mtls' in your app
+import {
+  albMtls, clientCertOf, requireClientCert, requireCN,
+} from '../src/index.js';
 
 /** The example app (Express 5). */
 export function createApp(): Express {

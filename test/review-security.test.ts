@@ -1,9 +1,10 @@
 /**
  * Adversarial review of the code that decides who a client is (security review, issues 2 and 3).
  *
- * Every test here shows a problem found in review. Tests marked `todo` fail today and document the
- * expected behaviour once fixed; they keep the suite green until then. Each test names its finding
- * (R1...R7), which the review report describes with severity, input, location and fix.
+ * Every test here shows a problem found in review, now fixed: each is a regression test naming its finding
+ * (R1 renamed-header smuggling, R2 two-CN certificates under not(), R3 source-ip from client-chosen
+ * addresses, R4 quadratic DER parsing, R5 unchecked Lambda header values, R6 prototype-key lookups,
+ * R7 uncompilable RegExp suggestions).
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
