@@ -1,0 +1,96 @@
+/**
+ * The HTTP scenarios of issue 6: what each server mounts before its `GET /` handler, and which headers the
+ * load generator sends. The library is imported lazily so a scenario whose code has not landed yet fails
+ * alone (reported as unavailable) instead of taking the whole suite down.
+ * @module
+ */
+import { X509Certificate } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Fixtures } from '../fixtures.js';
+
+/** Which headers the load generator sends with every request. */
+export type HeaderKind = 'none' | 'warm' | 'passthrough' | 'pool';
+
+/** One server configuration. */
+export interface Scenario {
+  /** Short id, used on the command line (`--scenario verify,cold`) and in tables. */
+  readonly id: string;
+  /** Issue 6 numbering (0 = bare Express, the reference). */
+  readonly number: number;
+  readonly title: string;
+  readonly headers: HeaderKind;
+  /** The `GET /` handler answers 500 unless the chain attached a certificate: a broken scenario is not fast. */
+  readonly expectsCert: boolean;
+  /** The middleware under test, in order; the server times them as one unit. */
+  build(fixtures: Fixtures): Promise<RequestHandler[]>;
+}
+
+const pass: RequestHandler = (_req, _res, next) => next();
+
+/** Subject check users write against `X509Certificate.subject` (newline-separated, DER order). */
+const CN_CLIENT_A = /(?:^|\n)CN=clientA(?:\n|$)/;
+
+/** Scenario 6: the per-request parse users hand-roll today, with the usual subject RegExp. */
+const handRolled: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  const leaf = req.headers['x-amzn-mtls-clientcert-leaf'];
+  if (typeof leaf !== 'string') {
+    res.status(401).end();
+    return;
+  }
+  const cert = new X509Certificate(decodeURIComponent(leaf));
+  if (!CN_CLIENT_A.test(cert.subject)) {
+    res.status(403).end();
+    return;
+  }
+  (req as { clientCert?: unknown }).clientCert = cert;
+  next();
+};
+
+/** 49 rules that do not match (a mix of CN, OU and issuer tests), then the one that does. */
+async function fiftyRules(): Promise<RequestHandler> {
+  const { routeByCert } = await import('../../src/router.js');
+  type Rules = Parameters<typeof routeByCert>[0];
+  const rules: Array<Rules[number]> = [];
+  for (let i = 0; i < 49; i++) {
+    const matcher = i % 3 === 0 ? { cn: `client-${i}` } : i % 3 === 1 ? { ou: `unit-${i}` } : { issuer: { CN: `Partner CA ${i}` } };
+    rules.push([matcher, pass]);
+  }
+  rules.push([{ cn: 'clientA' }, pass]);
+  return routeByCert(rules);
+}
+
+async function albMtls(options?: Parameters<typeof import('../../src/middleware.js').albMtls>[0]): Promise<RequestHandler> {
+  const { albMtls: create } = await import('../../src/middleware.js');
+  return create(options);
+}
+
+async function requireClientA(): Promise<RequestHandler> {
+  const { requireCN } = await import('../../src/guards.js');
+  return requireCN('clientA');
+}
+
+/** Every scenario, bare Express first. */
+export const SCENARIOS: readonly Scenario[] = [
+  { id: 'bare', number: 0, title: 'bare Express', headers: 'warm', expectsCert: false, build: async () => [] },
+  { id: 'verify', number: 1, title: 'albMtls() verify, warm', headers: 'warm', expectsCert: true,
+    build: async () => [await albMtls()] },
+  { id: 'requireCN', number: 2, title: "albMtls() + requireCN('clientA'), warm", headers: 'warm', expectsCert: true,
+    build: async () => [await albMtls(), await requireClientA()] },
+  { id: 'routeByCert', number: 3, title: 'albMtls() + routeByCert, 50 rules, last matches', headers: 'warm',
+    expectsCert: true, build: async () => [await albMtls(), await fiftyRules()] },
+  { id: 'passthrough', number: 4, title: 'albMtls() passthrough, 3-cert chain, warm', headers: 'passthrough',
+    expectsCert: true, build: async (f) => [await albMtls({ mode: 'passthrough', trustStore: f.ecdsa.root })] },
+  { id: 'cold', number: 5, title: "cold: albMtls() + requireCN, new cert every request", headers: 'pool',
+    expectsCert: true, build: async () => [await albMtls(), await requireClientA()] },
+  { id: 'handrolled', number: 6, title: 'hand-rolled X509Certificate + RegExp', headers: 'pool', expectsCert: true,
+    build: async () => [handRolled] },
+];
+
+/** Looks scenarios up by id or number (`1`, `verify`); bare Express is always included, first. */
+export function selectScenarios(spec: string | undefined): Scenario[] {
+  if (spec === undefined || spec === 'all') return [...SCENARIOS];
+  const wanted = new Set(spec.split(',').map((s) => s.trim()).filter(Boolean));
+  const unknown = [...wanted].filter((w) => !SCENARIOS.some((s) => s.id === w || String(s.number) === w));
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.number}=${s.id}`).join(', ')}`);
+  return SCENARIOS.filter((s) => s.number === 0 || wanted.has(s.id) || wanted.has(String(s.number)));
+}
