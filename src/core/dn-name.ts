@@ -21,10 +21,15 @@ function typeTest(type: string): TypeTest {
   return (attribute) => attribute.oid === '' && attribute.type.toLowerCase() === lower;
 }
 
+/** Most distinct type spellings remembered per name (matchers ask for a few; bounded against arbitrary input). */
+const MAX_REMEMBERED_TYPES = 16;
+
 /** A parsed, frozen distinguished name. `toString()` is computed once, on first use. */
 class Name implements DistinguishedName {
   readonly rdns: ReadonlyArray<Rdn>;
   #text: string | undefined;
+  // Guards and routers ask the same name for the same types on every request of a cached certificate.
+  #byType = new Map<string, readonly string[]>();
 
   constructor(rdns: ReadonlyArray<Rdn>) {
     this.rdns = rdns;
@@ -32,26 +37,37 @@ class Name implements DistinguishedName {
     Object.freeze(this);
   }
 
-  get(type: string): string | undefined {
-    const matches = typeTest(type);
-    for (const rdn of this.rdns) {
-      for (const attribute of rdn) if (matches(attribute)) return attribute.value;
+  /** Every value of `type`, left to right, frozen and remembered (the allocation-free form of getAll). */
+  valuesOf(type: string): readonly string[] {
+    let values = this.#byType.get(type);
+    if (values === undefined) {
+      const matches = typeTest(type);
+      const found: string[] = [];
+      for (const rdn of this.rdns) {
+        for (const attribute of rdn) if (matches(attribute)) found.push(attribute.value);
+      }
+      values = Object.freeze(found);
+      if (this.#byType.size < MAX_REMEMBERED_TYPES) this.#byType.set(type, values);
     }
-    return undefined;
+    return values;
+  }
+
+  get(type: string): string | undefined {
+    return this.valuesOf(type)[0];
   }
 
   getAll(type: string): string[] {
-    const matches = typeTest(type);
-    const values: string[] = [];
-    for (const rdn of this.rdns) {
-      for (const attribute of rdn) if (matches(attribute)) values.push(attribute.value);
-    }
-    return values;
+    return [...this.valuesOf(type)];
   }
 
   toString(): string {
     return (this.#text ??= formatDN(this.rdns));
   }
+}
+
+/** Every value of `type` in `dn` without copying: the remembered list for names built here. */
+export function valuesOf(dn: DistinguishedName, type: string): readonly string[] {
+  return dn instanceof Name ? dn.valuesOf(type) : dn.getAll(type);
 }
 
 /**

@@ -10,6 +10,7 @@ import { DNS, EMAIL, FINGERPRINT, IP, SERIAL, URI, type Canon } from './match-ca
 import { compileValues, describeValue, type ValueTest } from './match-values.js';
 import { attributeByName } from './oid-names.js';
 import type { ClientCertificate, DistinguishedName } from './types.js';
+import { valuesOf } from './dn-name.js';
 
 /** A compiled test of a whole certificate. */
 export type CertTest = (cert: ClientCertificate, req: unknown) => boolean;
@@ -52,7 +53,7 @@ function requireObject(value: unknown, path: string, example: string): Record<st
 function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: string, test: ValueTest): CertTest {
   const single = oid === CN_OID;
   return (cert) => {
-    const values = dn(cert).getAll(oid);
+    const values = valuesOf(dn(cert), oid);
     if (single) return values.length === 1 && test(values[0]!);
     return values.some(test);
   };
@@ -63,7 +64,7 @@ function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: 
  * whole, not just in its CN test: inside `not()` a plain `false` would turn into a match.
  */
 export function hasAmbiguousCn(cert: ClientCertificate): boolean {
-  return cert.subject.getAll(CN_OID).length > 1;
+  return valuesOf(cert.subject, CN_OID).length > 1;
 }
 
 /** `true` when `value` is a `subject` map with a key that names the CN in any spelling. */

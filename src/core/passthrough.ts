@@ -4,7 +4,6 @@
  * (and CRLs), and caches verdicts by a SHA-256 of the header value.
  * @module
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { MtlsError, type MtlsErrorCode } from '../errors.js';
 import { createClientCertificate } from './certificate.js';
@@ -92,22 +91,18 @@ function makeCache(max: number | false): LRUCache<string, Entry> | undefined {
   return max === false ? undefined : new LRUCache<string, Entry>({ max });
 }
 
-/**
- * SHA-256 over the UTF-16 code units: injective for every JS string. (Latin-1 would keep only the low byte
- * of each unit, so a look-alike value with one char + 0x100 would share the real chain's cache entry and
- * could plant a refusal for it; UTF-8 maps every lone surrogate to the same bytes.)
- */
-function cacheKey(value: string): string {
-  return createHash('sha256').update(value, 'utf16le').digest('base64');
-}
+/** Longest header value used as a cache key; longer ones are refused as oversize anyway, uncached. */
+const MAX_KEY_LENGTH = 64 * 1024;
 
 /** Shared request path: cache lookup, compute on a miss, then the per-request leaf validity check. */
 function compile(compute: (value: string, header: string, now: number) => Entry, cacheMax: number | false,
   checkValidity: boolean, tolerance: number): PassthroughVerifier {
   const cache = makeCache(cacheMax);
   const decode = (value: string, header: string, now: number): PassthroughResult => {
-    const key = cache ? cacheKey(value) : '';
-    let entry = cache?.get(key);
+    // The header itself is the key: exact (no look-alike value can share an entry, as a truncating hash
+    // could), and cheaper than hashing 2-4 KB on every warm request.
+    const cacheable = cache !== undefined && value.length <= MAX_KEY_LENGTH;
+    let entry = cacheable ? cache.get(value) : undefined;
     const cached = entry !== undefined && now <= entry.expires;
     if (!cached) {
       try {
@@ -116,7 +111,7 @@ function compile(compute: (value: string, header: string, now: number) => Entry,
         if (!(error instanceof MtlsError)) throw error;
         entry = { ok: false, code: error.code, cause: error.cause, expires: now + FAILURE_TTL_MS };
       }
-      cache?.set(key, entry);
+      if (cacheable) cache.set(value, entry);
     }
     if (!entry!.ok) throw new MtlsError(entry!.code, { header, cause: entry!.cause });
     if (checkValidity) checkLeaf(entry!.leaf, header, now, tolerance);
