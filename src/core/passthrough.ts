@@ -87,22 +87,38 @@ function codeFor(failure: ChainFailure): MtlsErrorCode {
   return failure.reason === 'revoked' ? 'ERR_MTLS_CERT_REVOKED' : 'ERR_MTLS_CHAIN_INVALID';
 }
 
-function makeCache(max: number | false): LRUCache<string, Entry> | undefined {
-  return max === false ? undefined : new LRUCache<string, Entry>({ max });
+/** A cached verdict and the exact header value it is for. */
+interface Slot {
+  readonly value: string;
+  readonly entry: Entry;
 }
 
-/** Longest header value used as a cache key; longer ones are refused as oversize anyway, uncached. */
+function makeCache(max: number | false): LRUCache<string, Slot> | undefined {
+  return max === false ? undefined : new LRUCache<string, Slot>({ max });
+}
+
+/** Longest header value cached; longer ones are refused as oversize anyway. */
 const MAX_KEY_LENGTH = 64 * 1024;
+
+/**
+ * The cache key: the 64 characters before the first END marker (the tail of the leaf's signature), which
+ * differ from leaf to leaf. Hashing the whole 2-4 KB header on every warm request would cost more than
+ * the rest of the hit; a hit is confirmed by comparing the whole value, so a shared key only misses.
+ */
+function cacheKey(value: string): string {
+  const end = value.indexOf('-----END');
+  return end < 64 ? value.slice(0, 64) : value.slice(end - 64, end);
+}
 
 /** Shared request path: cache lookup, compute on a miss, then the per-request leaf validity check. */
 function compile(compute: (value: string, header: string, now: number) => Entry, cacheMax: number | false,
   checkValidity: boolean, tolerance: number): PassthroughVerifier {
   const cache = makeCache(cacheMax);
   const decode = (value: string, header: string, now: number): PassthroughResult => {
-    // The header itself is the key: exact (no look-alike value can share an entry, as a truncating hash
-    // could), and cheaper than hashing 2-4 KB on every warm request.
     const cacheable = cache !== undefined && value.length <= MAX_KEY_LENGTH;
-    let entry = cacheable ? cache.get(value) : undefined;
+    const key = cacheable ? cacheKey(value) : '';
+    const slot = cacheable ? cache.get(key) : undefined;
+    let entry = slot !== undefined && slot.value === value ? slot.entry : undefined;
     const cached = entry !== undefined && now <= entry.expires;
     if (!cached) {
       try {
@@ -111,7 +127,7 @@ function compile(compute: (value: string, header: string, now: number) => Entry,
         if (!(error instanceof MtlsError)) throw error;
         entry = { ok: false, code: error.code, cause: error.cause, expires: now + FAILURE_TTL_MS };
       }
-      if (cacheable) cache.set(value, entry);
+      if (cacheable) cache.set(key, { value, entry });
     }
     if (!entry!.ok) throw new MtlsError(entry!.code, { header, cause: entry!.cause });
     if (checkValidity) checkLeaf(entry!.leaf, header, now, tolerance);
