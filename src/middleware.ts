@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileDecoder, type AlbDecoder } from './core/alb.js';
-import { checkRawDuplicates, DEFAULT_HEADER_NAMES } from './core/headers.js';
+import { DEFAULT_HEADER_NAMES } from './core/headers.js';
 import { MtlsConfigError, MtlsError } from './errors.js';
 import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
 import { markSeen } from './request-state.js';
@@ -23,6 +23,8 @@ interface Compiled {
   readonly owned: ReadonlySet<string>;
   /** The names the configured mode reads. */
   readonly read: ReadonlySet<string>;
+  /** Lowercase first character codes of the owned names (and of the `x-amzn-mtls-` prefix). */
+  readonly firstChars: ReadonlySet<number>;
 }
 
 function functionOption<T extends (...args: never[]) => unknown>(options: Record<string, unknown>, key: string): T | undefined {
@@ -42,6 +44,7 @@ function compile(options: Record<string, unknown>): Compiled {
     emit: onEvent ? safeEmitter(onEvent) : () => undefined,
     owned: new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]),
     read: new Set(decoder.modeHeaders),
+    firstChars: new Set([...Object.values(decoder.names), MTLS_PREFIX].map((name) => name.charCodeAt(0))),
   };
 }
 
@@ -76,15 +79,30 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
   return removed;
 }
 
-function hasOwnedHeader(req: IncomingMessage, names: ReadonlySet<string>): boolean {
-  for (const name of names) if (req.headers[name] !== undefined) return true;
-  return false;
-}
-
-/** `true` when the request has an owned header the configuration does not read. */
-function hasUnreadHeader(req: IncomingMessage, c: Compiled): boolean {
-  for (const name in req.headers) if (isOwned(name, c.owned) && !c.read.has(name)) return true;
-  return false;
+/**
+ * One pass over `req.rawHeaders` (an array: cheaper than enumerating `req.headers`): throws for a read
+ * header that appears twice (Node would join the lines with ", ", and DNs contain commas), and tells whether
+ * an owned header the configuration does not read is present.
+ */
+function scanRawHeaders(req: IncomingMessage, c: Compiled, checkDuplicates: boolean): boolean {
+  const raw = req.rawHeaders;
+  let seen: Set<string> | undefined;
+  let unread = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // Fast skip: every owned name starts with one of a few letters (ALB's with "x").
+    if (!c.firstChars.has(name.charCodeAt(0) | 0x20)) continue;
+    const lower = name.toLowerCase();
+    if (c.read.has(lower)) {
+      if (!checkDuplicates) continue;
+      seen ??= new Set();
+      if (seen.has(lower)) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: lower });
+      seen.add(lower);
+    } else if (isOwned(lower, c.owned)) {
+      unread = true;
+    }
+  }
+  return unread;
 }
 
 function handle(c: Compiled, req: Request): void {
@@ -94,14 +112,17 @@ function handle(c: Compiled, req: Request): void {
   if (!c.trusted(peer)) {
     const headers = stripHeaders(req, (name) => isOwned(name, c.owned));
     if (headers.length) c.emit({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
-  } else if (hasUnreadHeader(req, c)) {
-    // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
-    // sends these here, and code reading req.headers by those names must not see them.
-    const headers = stripHeaders(req, (name) => isOwned(name, c.owned) && !c.read.has(name));
-    c.emit({ type: 'stripped', req, reason: 'unread', headers, peer });
+    if (c.skip?.(req)) return;
+  } else {
+    const skipped = c.skip?.(req) === true;
+    if (scanRawHeaders(req, c, !skipped)) {
+      // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
+      // sends these here, and code reading req.headers by those names must not see them.
+      const headers = stripHeaders(req, (name) => isOwned(name, c.owned) && !c.read.has(name));
+      c.emit({ type: 'stripped', req, reason: 'unread', headers, peer });
+    }
+    if (skipped) return;
   }
-  if (c.skip?.(req)) return;
-  if (hasOwnedHeader(req, c.read)) checkRawDuplicates(req.rawHeaders, c.owned);
   const decoded = c.decoder.decode(req.headers, Date.now());
   if (decoded) {
     req.clientCert = decoded.certificate;

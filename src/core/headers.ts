@@ -88,18 +88,3 @@ export function repairUtf8(value: string, header: string): string {
 export function checkSize(value: string, header: string, max: number): void {
   if (value.length > max) throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: `longer than ${max} bytes` });
 }
-
-/**
- * Counts the request's raw header lines per mTLS header name and throws for a repeated one: Node joins
- * repeats with `", "`, and DN values contain commas, so the joined value would be ambiguous.
- */
-export function checkRawDuplicates(rawHeaders: readonly string[], names: ReadonlySet<string>): void {
-  let seen: Set<string> | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    if (!names.has(name)) continue;
-    seen ??= new Set();
-    if (seen.has(name)) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: name });
-    seen.add(name);
-  }
-}
