@@ -18,7 +18,8 @@ interface Compiled {
   readonly trusted: (address: string | undefined) => boolean;
   readonly required: boolean;
   readonly skip: ((req: IncomingMessage) => boolean) | undefined;
-  readonly emit: (event: MtlsEvent) => void;
+  /** `undefined` without a hook, so `emit?.({...})` does not even build the event. */
+  readonly emit: ((event: MtlsEvent) => void) | undefined;
   /** Every header name this library owns, for stripping and duplicate detection. */
   readonly owned: ReadonlySet<string>;
   /** The names the configured mode reads. */
@@ -41,7 +42,7 @@ function compile(options: Record<string, unknown>): Compiled {
     trusted: trustedProxies(options),
     required: booleanOption(options, 'required', false),
     skip: functionOption(options, 'skip'),
-    emit: onEvent ? safeEmitter(onEvent) : () => undefined,
+    emit: onEvent ? safeEmitter(onEvent) : undefined,
     owned: new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]),
     read: new Set(decoder.modeHeaders),
     firstChars: new Set([...Object.values(decoder.names), MTLS_PREFIX].map((name) => name.charCodeAt(0))),
@@ -111,7 +112,7 @@ function handle(c: Compiled, req: Request): void {
   const peer = req.socket?.remoteAddress;
   if (!c.trusted(peer)) {
     const headers = stripHeaders(req, (name) => isOwned(name, c.owned));
-    if (headers.length) c.emit({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
+    if (headers.length) c.emit?.({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
     if (c.skip?.(req)) return;
   } else {
     const skipped = c.skip?.(req) === true;
@@ -119,14 +120,14 @@ function handle(c: Compiled, req: Request): void {
       // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
       // sends these here, and code reading req.headers by those names must not see them.
       const headers = stripHeaders(req, (name) => isOwned(name, c.owned) && !c.read.has(name));
-      c.emit({ type: 'stripped', req, reason: 'unread', headers, peer });
+      c.emit?.({ type: 'stripped', req, reason: 'unread', headers, peer });
     }
     if (skipped) return;
   }
   const decoded = c.decoder.decode(req.headers, Date.now());
   if (decoded) {
     req.clientCert = decoded.certificate;
-    c.emit({ type: 'accepted', req, certificate: decoded.certificate, cached: decoded.cached });
+    c.emit?.({ type: 'accepted', req, certificate: decoded.certificate, cached: decoded.cached });
   } else if (c.required) {
     throw new MtlsError('ERR_MTLS_CERT_REQUIRED', { cause: 'no client certificate headers' });
   }
@@ -151,7 +152,7 @@ export function albMtls(options?: AlbMtlsOptions): RequestHandler {
     try {
       handle(compiled, req);
     } catch (error) {
-      if (error instanceof MtlsError) compiled.emit({ type: 'rejected', req, error });
+      if (error instanceof MtlsError) compiled.emit?.({ type: 'rejected', req, error });
       next(error);
       return;
     }

@@ -5,6 +5,7 @@
  * @module
  */
 import { MtlsConfigError } from '../errors.js';
+import { decodeCanonicalBase64 } from './base64.js';
 
 /** What a configuration option may hold: PEM text or DER bytes, or a list of them. */
 export type PemOrDerInput = string | Buffer | Uint8Array | ReadonlyArray<string | Buffer | Uint8Array>;
@@ -18,13 +19,11 @@ export interface ConfigBlock {
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
 
 function decodeBase64(body: string, where: string): Uint8Array {
-  const joined = body.replace(/[\r\n\t ]+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(joined) || joined.length === 0 || joined.length % 4 !== 0) {
-    throw new MtlsConfigError(where, 'the PEM body is not base64 (PEM headers such as Proc-Type are not supported)');
+  const der = decodeCanonicalBase64(body.replace(/[\r\n\t ]+/g, ''));
+  if (der === undefined) {
+    throw new MtlsConfigError(where, 'the PEM body is not canonical base64 (PEM headers such as Proc-Type are not supported)');
   }
-  const der = Buffer.from(joined, 'base64');
-  if (der.toString('base64') !== joined) throw new MtlsConfigError(where, 'the PEM body is not canonical base64');
-  return new Uint8Array(der.buffer, der.byteOffset, der.byteLength);
+  return der;
 }
 
 function fromText(text: string, option: string, label: string): ConfigBlock[] {

@@ -3,11 +3,11 @@
  * @module
  */
 import { MtlsError } from '../errors.js';
+import { decodeCanonicalBase64 } from './base64.js';
 
 const BEGIN = '-----BEGIN CERTIFICATE-----';
 const END = '-----END CERTIFICATE-----';
-// A base64 line: the standard alphabet only. A space here is the classic `+` decoded as space.
-const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+const LINE_BREAKS = /\r?\n/g;
 
 function malformed(header: string, reason: string): MtlsError {
   return new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: reason });
@@ -26,20 +26,14 @@ export function urlDecodeHeader(value: string, header: string): string {
   }
 }
 
-/** Decodes one PEM body (the lines between the markers) to DER, refusing anything but canonical base64. */
+/**
+ * Decodes one PEM body (the lines between the markers) to DER. Lines end in `\n` or `\r\n`; any other
+ * character outside the base64 alphabet (a space here is the classic `+` decoded as space) is refused.
+ */
 function decodeBody(body: string, header: string): Uint8Array {
-  const lines = body.split('\n');
-  let joined = '';
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!;
-    if (!BASE64_LINE.test(line)) throw malformed(header, 'PEM body is not base64');
-    joined += line;
-  }
-  if (joined.length === 0 || joined.length % 4 !== 0) throw malformed(header, 'PEM body has a bad length');
-  const der = Buffer.from(joined, 'base64');
-  // Padding inside the text or non-zero spare bits decode "successfully"; a round trip catches both.
-  if (der.toString('base64') !== joined) throw malformed(header, 'PEM body is not canonical base64');
-  return new Uint8Array(der.buffer, der.byteOffset, der.byteLength);
+  const der = decodeCanonicalBase64(body.replace(LINE_BREAKS, ''));
+  if (der === undefined) throw malformed(header, 'PEM body is not canonical base64');
+  return der;
 }
 
 /** One certificate found in PEM text. */
@@ -63,7 +57,7 @@ export function parsePemCertificates(text: string, header: string, max: number):
     const endAt = text.indexOf(END, bodyStart);
     if (endAt === -1) throw malformed(header, 'PEM block without END marker');
     if (out.length === max) throw malformed(header, `more than ${max} certificates`);
-    const body = text.slice(bodyStart, endAt).replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+    const body = text.slice(bodyStart, endAt);
     const der = decodeBody(body, header);
     out.push({ der, pem: toPem(der) });
     pos = skipWhitespace(text, endAt + END.length);
