@@ -14,7 +14,7 @@ import { parseDN } from '../src/core/dn.js';
 import { albMtls, decodeAlbHeaders, isMtlsError, type MtlsEvent } from '../src/index.js';
 import { appWith, EXPRESS_VERSIONS } from './helpers/apps.js';
 import { makePki, passthroughCases, verifyCases, type BoundsCase } from './helpers/bounds-cases.js';
-import { distinctEncodings, heapGrowth } from './helpers/bounds-memory.js';
+import { distinctCertificates, distinctEncodings, heapGrowth } from './helpers/bounds-memory.js';
 import { manySans } from './helpers/der-builder.js';
 
 const CEILING_MS = 1000;
@@ -116,9 +116,9 @@ for (const { name: version, create } of EXPRESS_VERSIONS) {
 }
 
 describe('memory stays bounded through the cache', () => {
-  const sets = distinctEncodings(pki.good, 5000);
+  const sets = distinctCertificates(pki, 5000);
 
-  test('5,000 distinct header sets through cache { max: 100 }: the LRU keeps exactly the last 100', () => {
+  test('5,000 distinct certificates through cache { max: 100 }: the LRU keeps exactly the last 100', () => {
     const options = { cache: { max: 100 } };
     const first = timed('5,000 distinct header sets', () => sets.map((h) => decodeAlbHeaders(h, options)), sets.length);
     for (let i = 4900; i < 5000; i++) assert.equal(decodeAlbHeaders(sets[i]!, options), first[i], `set ${i} is cached`);
@@ -142,7 +142,18 @@ describe('memory stays bounded through the cache', () => {
     assert.ok(bounded < unbounded / 10, `${bounded} vs ${unbounded}`);
   });
 
-  test('albMtls(): after 300 distinct sets, the last 100 are cache hits and the one before is not', async () => {
+  test('re-encodings of one certificate share one cache slot: they cannot fill the cache', () => {
+    const encodings = distinctEncodings(pki.good, 5000);
+    const options = { cache: { max: 10_000 } };
+    const first = encodings.map((h) => decodeAlbHeaders(h, options));
+    assert.ok(first.every((c) => c?.commonName === 'bounds'));
+    const last = encodings.at(-1)!;
+    assert.equal(decodeAlbHeaders(last, options), first.at(-1), 'the last encoding holds the slot');
+    // Were each encoding its own entry, all 5,000 would still be cached (max is 10,000): none of them is.
+    for (let i = 0; i < 4999; i += 50) assert.notEqual(decodeAlbHeaders(encodings[i]!, options), first[i], `encoding ${i} was replaced`);
+  });
+
+  test('albMtls(): after 300 distinct certificates, the last 100 are cache hits and the one before is not', async () => {
     const events: MtlsEvent[] = [];
     const app = appWith(EXPRESS_VERSIONS[0].create, albMtls({ cache: { max: 100 }, onEvent: (e) => events.push(e) }));
     const server = createServer(app);

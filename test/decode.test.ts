@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { decodeAlbHeaders, MtlsError } from '../src/index.js';
+import { albHeaders } from '../src/testing/index.js';
 import { issueCert, makeCa, opensslAlbHeaders } from './helpers/certs.js';
+import { buildCert, caLadder, clientExtensions, newKey } from './helpers/der-builder.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
 
 const LEAF = 'x-amzn-mtls-clientcert-leaf';
@@ -67,6 +69,26 @@ describe('decodeAlbHeaders', { skip: skipWithoutOpenssl() }, () => {
     assert.equal(decodeAlbHeaders(headers, options), first);
     assert.equal(code(() => decodeAlbHeaders({ ...headers, [SUBJECT]: 'CN=admin' }, options)), 'ERR_MTLS_HEADER_MISMATCH');
     assert.equal(decodeAlbHeaders(headers, options), first);
+  });
+
+  test('a cache hit needs all five headers identical, not only the serial number and issuer it is keyed by', () => {
+    // Two leaves with one serial number and issuer (a CA reusing serials): they share a cache slot.
+    const ca = caLadder(0);
+    const leafOf = (subject: string): Record<string, string> => {
+      const key = newKey();
+      return albHeaders(buildCert({ subject, issuer: ca.names[0]!, key, signer: ca.keys[0]!, extensions: clientExtensions(key, ca.keys[0]!), serial: 0x4242 }));
+    };
+    const [alice, mallory] = [leafOf('CN=alice'), leafOf('CN=mallory')];
+    const options = {};
+    const first = decodeAlbHeaders(alice, options);
+    assert.equal(first?.commonName, 'alice');
+    assert.equal(code(() => decodeAlbHeaders({ ...alice, [LEAF]: mallory[LEAF]! }, options)), 'ERR_MTLS_HEADER_MISMATCH');
+    assert.equal(code(() => decodeAlbHeaders({ ...mallory, [LEAF]: alice[LEAF]! }, options)), 'ERR_MTLS_HEADER_MISMATCH');
+    assert.equal(decodeAlbHeaders(alice, options), first, 'a refused set does not evict the entry');
+    assert.equal(decodeAlbHeaders(mallory, options)?.commonName, 'mallory');
+    const again = decodeAlbHeaders(alice, options);
+    assert.equal(again?.commonName, 'alice');
+    assert.notEqual(again, first, 'mallory took the slot; alice was decoded again');
   });
 
   test('crossCheck: false trusts the side headers and decodes the leaf only on demand', () => {

@@ -50,6 +50,14 @@ const ESM = `import express from 'express';
 import { albMtls, requireCN } from 'express-alb-mtls';
 import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
 ${BODY}`;
+// An app that loads both builds (one dependency require()s the package, the app imports it): the guard from
+// the CommonJS copy must see what albMtls() from the ESM copy did.
+const MIXED = `import { createRequire } from 'node:module';
+import express from 'express';
+import { albMtls } from 'express-alb-mtls';
+import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
+const { requireCN } = createRequire(import.meta.url)('express-alb-mtls');
+${BODY}`;
 const TS = `import express from 'express';
 import type { Request, Response } from 'express';
 import { albMtls, requireCN, type ClientCertificate } from 'express-alb-mtls';
@@ -74,6 +82,7 @@ function consumer(tarball: string, express: string): string {
   npm(['install', tarball, `express@${express}`, '@types/express@' + express, '@types/node@20'], dir);
   writeFileSync(join(dir, 'app.cjs'), CJS);
   writeFileSync(join(dir, 'app.mjs'), ESM);
+  writeFileSync(join(dir, 'app-mixed.mjs'), MIXED);
   writeFileSync(join(dir, 'app.mts'), TS);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, types: ['node'], outDir: 'out', skipLibCheck: false },
@@ -104,6 +113,8 @@ describe('the packed package', { timeout: 900_000 }, () => {
 
       test('CommonJS require()', () => assert.match(run('node', ['app.cjs'], dir), /^ok /));
       test('ESM import', () => assert.match(run('node', ['app.mjs'], dir), /^ok /));
+      test('both builds in one app: guards of one see albMtls() of the other', () =>
+        assert.match(run('node', ['app-mixed.mjs'], dir), /^ok /));
       test('TypeScript nodenext: compiles with the bundled types, then runs', () => {
         run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
         assert.match(run('node', [join('out', 'app.mjs')], dir), /^ok /);

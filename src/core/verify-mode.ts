@@ -40,7 +40,8 @@ interface RawHeaders {
 
 interface Entry {
   readonly certificate: ClientCertificate;
-  readonly sides: string;
+  /** The five header values it was built from: a hit needs every one identical. */
+  readonly raw: RawHeaders;
   readonly validity: Validity;
 }
 
@@ -119,21 +120,36 @@ function decodeLeafHeader(value: string, header: string): ReturnType<typeof deco
   return decodeLeafPem(urlDecodeHeader(value, header), header);
 }
 
-function buildEntry(raw: RawHeaders, config: VerifyModeConfig, sides: string): Entry {
+function buildEntry(raw: RawHeaders, config: VerifyModeConfig): Entry {
   const { names } = config;
   const fromHeaders = parseSideHeaders(raw, names);
   const validity = { notBefore: fromHeaders.notBefore.getTime(), notAfter: fromHeaders.notAfter.getTime() };
   if (!config.crossCheck) {
     const source = { kind: 'header', value: raw.leaf, header: names.leaf, decode: decodeLeafHeader } as const;
     const certificate = createClientCertificate({ source, fields: fromHeaders, verifiedBy: 'alb', header: names.leaf });
-    return { certificate, sides, validity };
+    return { certificate, raw, validity };
   }
   const { pem, der } = decodeLeafHeader(raw.leaf, names.leaf);
   const structure = parseLeafStructure(der, names.leaf);
   const fields = crossCheckedFields(structure, fromHeaders, names);
   const source = { kind: 'decoded', pem, der, structure } as const;
   const certificate = createClientCertificate({ source, fields, verifiedBy: 'alb', header: names.leaf });
-  return { certificate, sides, validity };
+  return { certificate, raw, validity };
+}
+
+/**
+ * The cache key: serial number and issuer, which name one certificate. Not the leaf header itself: Node
+ * hands every request fresh strings, and hashing a ~1.5 KB leaf costs more than the rest of a cache hit.
+ * Two header sets with one key (another encoding of the leaf, a changed side header) share a slot, so a
+ * client varying its encoding cannot fill the cache; the last one decoded holds the slot.
+ */
+function cacheKey(raw: RawHeaders): string {
+  return `${raw.serialNumber}\n${raw.issuer}`;
+}
+
+function sameHeaders(a: RawHeaders, b: RawHeaders): boolean {
+  return a.leaf === b.leaf && a.subject === b.subject && a.issuer === b.issuer && a.serialNumber === b.serialNumber &&
+    a.validity === b.validity;
 }
 
 /** A verify-mode decoder: `decode(headers, now)` returns the certificate, `undefined` without headers, or throws. */
@@ -143,12 +159,12 @@ export function createVerifyModeDecoder(config: VerifyModeConfig): (bag: HeaderB
     const raw = readHeaders(bag, config.names, config.crossCheck);
     if (raw === undefined) return undefined;
     // A hit needs all five values identical to a set that was fully decoded and cross-checked before.
-    const sides = `${raw.subject ?? '\u0000'}\n${raw.issuer}\n${raw.serialNumber}\n${raw.validity}`;
-    let entry = cache?.get(raw.leaf);
-    const cached = entry !== undefined && entry.sides === sides;
+    const key = cache === undefined ? '' : cacheKey(raw);
+    let entry = cache?.get(key);
+    const cached = entry !== undefined && sameHeaders(entry.raw, raw);
     if (!cached) {
-      entry = buildEntry(raw, config, sides);
-      cache?.set(raw.leaf, entry);
+      entry = buildEntry(raw, config);
+      cache?.set(key, entry);
     }
     if (config.checkValidity) checkValidityPeriod(entry!.validity, now, config.clockToleranceMs);
     return { certificate: entry!.certificate, cached };

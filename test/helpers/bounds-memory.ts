@@ -1,12 +1,26 @@
 /** Helpers for the memory checks of test/bounds.test.ts. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { albHeaders } from '../../src/testing/index.js';
+import type { BoundsPki } from './bounds-cases.js';
+import { buildCert, clientExtensions, newKey } from './der-builder.js';
 
 const LEAF = 'x-amzn-mtls-clientcert-leaf';
 
 /**
- * `count` header sets that differ only in how the leaf is percent-encoded (`A` or `%41`): each is a new cache
- * key, exactly what a client varying its encoding would send.
+ * The headers of `count` distinct certificates (same subject and key, serial numbers 0x10000 upwards): each
+ * is a new cache entry.
+ */
+export function distinctCertificates(pki: BoundsPki, count: number): Array<Record<string, string>> {
+  const key = newKey();
+  const extensions = clientExtensions(key, pki.key, []);
+  return Array.from({ length: count }, (_, n) =>
+    albHeaders(buildCert({ subject: 'CN=bounds', issuer: pki.name, key, signer: pki.key, extensions, serial: 0x10000 + n })));
+}
+
+/**
+ * `count` header sets for one certificate that differ only in how the leaf is percent-encoded (`A` or
+ * `%41`): what a client varying its encoding would send.
  */
 export function distinctEncodings(good: Readonly<Record<string, string>>, count: number): Array<Record<string, string>> {
   const leaf = good[LEAF]!;
