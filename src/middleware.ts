@@ -25,6 +25,8 @@ interface Compiled {
   readonly owned: ReadonlySet<string>;
   /** The names the configured mode reads. */
   readonly read: ReadonlySet<string>;
+  /** One bit per read name, so the duplicate check needs no per-request Set. */
+  readonly readBits: ReadonlyMap<string, number>;
   /** Lowercase first character codes of the owned names (and of the `x-amzn-mtls-` prefix). */
   readonly firstChars: ReadonlySet<number>;
 }
@@ -46,6 +48,7 @@ function compile(options: Record<string, unknown>): Compiled {
     emit: onEvent ? safeEmitter(onEvent) : undefined,
     owned: new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]),
     read: new Set(decoder.modeHeaders),
+    readBits: new Map(decoder.modeHeaders.map((name, i) => [name, 1 << i])),
     firstChars: new Set([...Object.values(decoder.names), MTLS_PREFIX].map((name) => name.charCodeAt(0))),
   };
 }
@@ -88,18 +91,17 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
  */
 function scanRawHeaders(req: IncomingMessage, c: Compiled, checkDuplicates: boolean): boolean {
   const raw = req.rawHeaders;
-  let seen: Set<string> | undefined;
+  let seen = 0;
   let unread = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     // Fast skip: every owned name starts with one of a few letters (ALB's with "x").
     if (!c.firstChars.has(name.charCodeAt(0) | 0x20)) continue;
     const lower = name.toLowerCase();
-    if (c.read.has(lower)) {
-      if (!checkDuplicates) continue;
-      seen ??= new Set();
-      if (seen.has(lower)) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: lower });
-      seen.add(lower);
+    const bit = c.readBits.get(lower);
+    if (bit !== undefined) {
+      if (checkDuplicates && (seen & bit) !== 0) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: lower });
+      seen |= bit;
     } else if (isOwned(lower, c.owned)) {
       unread = true;
     }

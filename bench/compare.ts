@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:compare -- --ref <git ref>`: before/after of the warm request path, paired inside one server.
+ *
+ * The server (a forked copy of this file) mounts the middleware twice: once from `src/` at `--ref`
+ * (extracted with `git archive` under `.tmp/compare/`) and once from the working tree, and alternates them
+ * request by request. Both see the same load, the same machine noise and the same kind of request objects,
+ * so the ratio of their times is steady where two separately measured servers differ by ±30 % here.
+ *
+ *   npm run bench:compare -- --ref HEAD~1 --scenario requireCN --express 5 --rounds 5
+ * Flags: --ref (default HEAD)  --scenario verify|requireCN|passthrough (default requireCN)  --express 4|5
+ *        --rounds N (default 5)  --requests N per round (default 20000)  --connections N (default 10)
+ * Fixtures come from `npm run bench` (or `-- --quick`) and are made here when missing.
+ * @module
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Express, RequestHandler } from 'express';
+import { loadFixtures, passthroughHeaders, readFixtures, verifyHeaders } from './fixtures.js';
+import { runLoad } from './http/load.js';
+import { markdownTable, median, quantileSorted } from './stats.js';
+
+type Library = typeof import('../src/index.js');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SCENARIOS: Record<string, (lib: Library, trustStore: string) => RequestHandler[]> = {
+  verify: (lib) => [lib.albMtls()],
+  requireCN: (lib) => [lib.albMtls(), lib.requireCN('clientA')],
+  passthrough: (lib, trustStore) => [lib.albMtls({ mode: 'passthrough', trustStore })],
+};
+
+/** `src/` as it was at `ref`, extracted once per commit; returns the directory holding it. */
+function extract(ref: string): { dir: string; commit: string } {
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dir = join(ROOT, '.tmp', 'compare', commit);
+  if (!existsSync(join(dir, 'src', 'index.ts'))) {
+    mkdirSync(dir, { recursive: true });
+    const archive = execFileSync('git', ['archive', commit, 'src'], { cwd: ROOT, maxBuffer: 1 << 28 });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  }
+  return { dir, commit };
+}
+
+/** Server side: both versions mounted, alternating per request; the time inside each chain is recorded. */
+async function serve(scenario: string, express: string, beforeDir: string): Promise<void> {
+  const before = (await import(pathToFileURL(join(beforeDir, 'src', 'index.ts')).href)) as Library;
+  const after = (await import('../src/index.js')) as Library;
+  const trustStore = readFixtures().ecdsa.root;
+  const chains = [before, after].map((lib) => SCENARIOS[scenario]!(lib, trustStore));
+  const samples: number[][] = [[], []];
+  const app: Express = express === '4'
+    ? ((await import('express4')).default as unknown as () => Express)()
+    : (await import('express')).default();
+  let count = 0;
+  app.use((req, res, next) => {
+    void req.headers; // built lazily by Node, and paid by every Express response anyway (see http/timing.ts)
+    const which = count++ & 1;
+    const handlers = chains[which]!;
+    let failed: unknown;
+    const start = process.hrtime.bigint();
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error !== undefined) failed = error;
+      else if (index < handlers.length) void handlers[index++]!(req, res, step);
+    };
+    step();
+    samples[which]!.push(Number(process.hrtime.bigint() - start) / 1000);
+    if (failed !== undefined || req.clientCert === undefined) res.status(500).end();
+    else next();
+  });
+  app.get('/', (_req, res) => { res.send('ok'); });
+  const server = createServer(app).listen(0, '127.0.0.1', () => {
+    process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
+  });
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'reset') for (const s of samples) s.length = 0;
+    if (message.type === 'stats') process.send!({ type: 'stats', medians: samples.map((s) => quantileSorted([...s].sort((a, b) => a - b), 0.5)) });
+    if (message.type === 'exit') server.close(() => process.exit(0));
+  });
+}
+
+function ask<T>(child: ReturnType<typeof fork>, message: object, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`benchmark server exited (code ${code})`));
+    const onMessage = (reply: { type: string }): void => {
+      if (reply.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(reply as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    if (Object.keys(message).length) child.send(message);
+  });
+}
+
+/** Parent side: starts the server, loads it, prints one row per round and the summary. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    ref: { type: 'string', default: 'HEAD' }, scenario: { type: 'string', default: 'requireCN' },
+    express: { type: 'string', default: '5' }, rounds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '20000' }, connections: { type: 'string', default: '10' },
+  } });
+  if (!(values.scenario in SCENARIOS)) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
+  if (values.express !== '4' && values.express !== '5') throw new Error('--express must be 4 or 5');
+  const fixtures = await loadFixtures(2000, (line) => console.error(line));
+  const { dir, commit } = extract(values.ref);
+  const headers = values.scenario === 'passthrough' ? passthroughHeaders(fixtures.ecdsa) : verifyHeaders(fixtures.ecdsa.leaf);
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir],
+    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { port } = await ask<{ port: number }>(child, {}, 'ready');
+  const load = { amount: Number(values.requests), maxSeconds: 60, connections: Number(values.connections), headersFor: () => headers };
+  await runLoad(port, load); // warm-up: both versions optimised, caches filled
+  const rows: string[][] = [];
+  const ratios: number[] = [];
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    child.send({ type: 'reset' });
+    const result = await runLoad(port, load);
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    const { medians } = await ask<{ medians: [number, number] }>(child, { type: 'stats' }, 'stats');
+    ratios.push(medians[1] / medians[0]);
+    rows.push([String(round), medians[0].toFixed(2), medians[1].toFixed(2), (medians[1] / medians[0]).toFixed(3)]);
+  }
+  child.send({ type: 'exit' });
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(`**${values.scenario}, Express ${values.express}: ${values.ref} (${commit.slice(0, 7)}) against the working tree**\n`);
+  console.log(markdownTable(['round', 'before: median µs', 'after: median µs', 'after ÷ before'], rows));
+  console.log(`\nafter ÷ before: median ${median(ratios).toFixed(3)} (${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}) over ${ratios.length} rounds`);
+}
+
+if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+else await main();
