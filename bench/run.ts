@@ -6,7 +6,7 @@
  *   npm run bench -- --quick               Express 5, 2 short rounds, quick micro-benchmarks (about 2 minutes)
  *   npm run bench -- --scenario 2,cold --express 5 --rounds 3 --seconds 4
  *   npm run bench -- --only http --profile    CPU profiles of every server, top frames printed
- * Flags: --only http,ab,micro,dn,chain,memory (ab runs with http)  --connections N  --warmup S  --rounds N
+ * Flags: --only http,ab,paired,micro,dn,chain,memory (ab and paired run with http)  --connections N  --warmup S  --rounds N
  *        --seconds S
  * @module
  */
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { FIXTURE_DIR, loadFixtures } from './fixtures.js';
 import { abTable } from './http/ab-report.js';
 import { runAbSuite, type AbResult } from './http/ab-suite.js';
+import { pairedTable, PAIRS, runPairedSuite, type PairedResult } from './http/paired-suite.js';
 import { scenarioTables, targetTable } from './http/report.js';
 import { selectScenarios } from './http/scenarios.js';
 import { runHttpSuite, type SuiteResult } from './http/suite.js';
@@ -41,7 +42,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick === true;
 // The in-process A/B (ab, about a minute) finds costs the middleware causes outside its own time (GC);
 // --quick leaves it out, and the chain validator's own benchmark (fixed 1.5 s per task).
-const phases = new Set((flags.only ?? (quick ? 'http,micro,dn,memory' : 'http,ab,micro,dn,chain,memory')).split(','));
+const phases = new Set((flags.only ?? (quick ? 'http,paired,micro,dn,memory' : 'http,ab,paired,micro,dn,chain,memory')).split(','));
 const settings = {
   rounds: Number(flags.rounds ?? (quick ? 2 : 4)),
   seconds: Number(flags.seconds ?? (quick ? 1.5 : 3)),
@@ -50,6 +51,7 @@ const settings = {
   connections: Number(flags.connections),
   poolSize: quick ? 1200 : 2000,
   ab: { pairs: quick ? 6 : 12, blockSize: 400, warmupRequests: quick ? 3000 : 6000, connections: Number(flags.connections) },
+  paired: { rounds: quick ? 3 : 5, requestsPerRound: quick ? 8000 : 20_000, warmupRequests: quick ? 4000 : 8000, connections: Number(flags.connections) },
 };
 // --quick measures Express 5 only unless told otherwise, to stay under two minutes.
 const expressFlag = flags.express ?? (quick ? '5' : 'both');
@@ -69,6 +71,7 @@ function machine(): string {
     `- load average at start: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`,
     `- express ${version('express')}, express4 ${version('express4')}, autocannon ${version('autocannon')}, tinybench ${version('tinybench')}`,
     `- HTTP: ${settings.rounds} rounds, ~${settings.seconds} s per run, warm-up ${settings.warmupRequests} requests or ${settings.warmupSeconds} s per server, ${settings.connections} connections, pool of ${settings.poolSize} certificates`,
+    ...(phases.has('paired') ? [`- Paired: ${settings.paired.rounds} rounds of ${settings.paired.requestsPerRound} requests per pair after ${settings.paired.warmupRequests} warm-up requests`] : []),
     ...(phases.has('ab') ? [`- A/B: ${settings.ab.pairs} pairs of ${settings.ab.blockSize}-request blocks per scenario after ${settings.ab.warmupRequests} warm-up requests`] : []),
   ].join('\n');
 }
@@ -90,26 +93,33 @@ async function http(): Promise<void> {
   const fixtures = await loadFixtures(settings.poolSize, log);
   const results: SuiteResult[] = [];
   const ab: AbResult[][] = [];
+  const paired: PairedResult[][] = [];
+  const pairs = PAIRS.filter((p) => scenarios.some((s) => s.id === p.b) && scenarios.some((s) => s.id === p.a));
   // --quick: the A/B for the scenarios with targets of their own only (2 and 5 against 6).
   const abScenarios = quick && flags.scenario === undefined ? selectScenarios('requireCN,cold,handrolled') : scenarios;
   for (const express of expressVersions) {
     log(`\n== HTTP, Express ${express}`);
-    results.push(await runHttpSuite(fixtures, { express, scenarios, ...settings, profileDir, log }));
+    if (phases.has('http')) results.push(await runHttpSuite(fixtures, { express, scenarios, ...settings, profileDir, log }));
     if (phases.has('ab')) ab.push(await runAbSuite(fixtures, { express, scenarios: abScenarios, ...settings.ab, log }));
+    if (phases.has('paired') && pairs.length) paired.push(await runPairedSuite(fixtures, { express, pairs, ...settings.paired, log }));
   }
-  out.push('### HTTP scenarios', ...results.map((r) => scenarioTables(r, scenarios) + '\n'));
+  if (results.length) out.push('### HTTP scenarios', ...results.map((r) => scenarioTables(r, scenarios) + '\n'));
   if (ab.length) {
     out.push('### In-process A/B: CPU per request with and without the middleware (bench/http/toggle.ts)',
       ...ab.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${abTable(r, scenarios)}\n`));
   }
-  out.push('### Targets', targetTable(results, ab), '');
+  if (paired.length) {
+    out.push('### Whole-request pairs: two apps in one server, a random one per request (bench/http/paired-server.ts)',
+      ...paired.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${pairedTable(r)}\n`));
+  }
+  if (results.length || ab.length) out.push('### Targets', targetTable(results, ab), '');
   if (profileDir !== undefined) out.push('### CPU profiles (top self time)', summarizeProfiles(profileDir), '');
 }
 
 async function main(): Promise<void> {
   out.push('### Machine and run', machine(), '');
   if (phases.has('micro') || phases.has('memory')) await loadFixtures(settings.poolSize, log);
-  if (phases.has('http')) await http();
+  if (['http', 'ab', 'paired'].some((phase) => phases.has(phase))) await http();
   if (phases.has('micro')) {
     out.push('### Micro-benchmarks (CPU time per call)', child('micro/leaf.bench.ts'), '', child('micro/cold.bench.ts'), '',
       child('micro/warm.bench.ts'), '');

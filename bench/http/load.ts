@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import type { ParentMessage } from './server.js';
 import type { WindowStats } from './timing.js';
 import type { ToggleStats } from './toggle.js';
+import type { PairedStats } from './paired-server.js';
 
 const SERVER_ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url));
 
@@ -18,6 +19,7 @@ interface ChildMessage {
   readonly error?: string;
   readonly stats?: WindowStats;
   readonly toggle?: ToggleStats;
+  readonly paired?: PairedStats;
 }
 
 /** A running benchmark server. */
@@ -31,11 +33,16 @@ export class ServerProcess {
   static async start(scenario: string, express: string, profileDir?: string, toggleBlock?: number): Promise<ServerProcess> {
     const env = profileDir === undefined ? process.env : { ...process.env, BENCH_PROFILE_DIR: profileDir };
     const args = toggleBlock === undefined ? [scenario, express] : [scenario, express, String(toggleBlock)];
-    const child = fork(SERVER_ENTRY, args, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return ServerProcess.fork(SERVER_ENTRY, args, env);
+  }
+
+  /** Forks another server entry that speaks the same protocol (ready, reset, stats, exit). */
+  static async fork(entry: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServerProcess> {
+    const child = fork(entry, args, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const first = await nextMessage(child, 60_000);
     if (first.type !== 'ready' || first.port === undefined) {
       child.kill();
-      throw new Error(first.error ?? `server for ${scenario} did not start`);
+      throw new Error(first.error ?? `server ${args.join(' ')} did not start`);
     }
     return new ServerProcess(child, first.port);
   }

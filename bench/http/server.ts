@@ -12,8 +12,8 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import { readFixtures } from '../fixtures.js';
+import { createApp, errorHandler, finalHandler } from './app.js';
 import { SCENARIOS } from './scenarios.js';
 import { WindowProfiler } from './profiler.js';
 import { Recorder, timedChain } from './timing.js';
@@ -21,25 +21,6 @@ import { BlockToggle, toggledChain } from './toggle.js';
 
 /** Messages the parent sends. */
 export type ParentMessage = { type: 'reset' } | { type: 'stats' } | { type: 'exit' };
-
-async function createApp(version: string): Promise<Express> {
-  if (version === '4') return ((await import('express4')).default as unknown as () => Express)();
-  if (version === '5') return (await import('express')).default();
-  throw new Error(`express version must be 4 or 5, got ${version}`);
-}
-
-function finalHandler(expectsCert: boolean): RequestHandler {
-  return (req, res) => {
-    // Reading the property is all the handler does with it: the cost under test is the chain's.
-    const ok = !expectsCert || req.clientCert !== undefined;
-    res.status(ok ? 200 : 500).send(ok ? 'ok' : 'no certificate attached');
-  };
-}
-
-/** Answers errors tersely: Express's default handler would print stacks and skew a broken run further. */
-const errorHandler: ErrorRequestHandler = (err: { status?: number }, _req, res, _next) => {
-  res.status(typeof err.status === 'number' ? err.status : 500).end();
-};
 
 interface Started {
   readonly server: Server;
