@@ -7,14 +7,17 @@
  * so the ratio of their times is steady where two separately measured servers differ by ±30 % here.
  *
  *   npm run bench:compare -- --ref HEAD~1 --scenario requireCN --express 5 --rounds 5
- * Flags: --ref (default HEAD)  --scenario verify|requireCN|passthrough (default requireCN)  --express 4|5
+ * With --whole, each version gets a complete app (its handlers as ordinary layers) and the whole synchronous
+ * dispatch is timed: routing, the middleware, the handler and the response, and what the middleware costs
+ * Express outside its own time.
+ * Flags: --whole  --ref (default HEAD)  --scenario verify|requireCN|passthrough (default requireCN)  --express 4|5
  *        --rounds N (default 5)  --requests N per round (default 20000)  --connections N (default 10)
  * Fixtures come from `npm run bench` (or `-- --quick`) and are made here when missing.
  * @module
  */
 import { execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,16 +47,13 @@ function extract(ref: string): { dir: string; commit: string } {
   return { dir, commit };
 }
 
-/** Server side: both versions mounted, alternating per request; the time inside each chain is recorded. */
-async function serve(scenario: string, express: string, beforeDir: string): Promise<void> {
-  const before = (await import(pathToFileURL(join(beforeDir, 'src', 'index.ts')).href)) as Library;
-  const after = (await import('../src/index.js')) as Library;
-  const trustStore = readFixtures().ecdsa.root;
-  const chains = [before, after].map((lib) => SCENARIOS[scenario]!(lib, trustStore));
-  const samples: number[][] = [[], []];
-  const app: Express = express === '4'
-    ? ((await import('express4')).default as unknown as () => Express)()
-    : (await import('express')).default();
+async function createApp(express: string): Promise<Express> {
+  return express === '4' ? ((await import('express4')).default as unknown as () => Express)() : (await import('express')).default();
+}
+
+/** Inside timing: the chain's handlers called directly, in one app, and only their time recorded. */
+async function insideApp(express: string, chains: RequestHandler[][], record: (which: number, us: number) => void): Promise<Express> {
+  const app = await createApp(express);
   app.use((req, res, next) => {
     void req.headers; // built lazily by Node, and paid by every Express response anyway (see http/timing.ts)
     // Chosen at random, not alternately: a request that follows another one closely runs faster (warm CPU
@@ -68,12 +68,41 @@ async function serve(scenario: string, express: string, beforeDir: string): Prom
       else if (index < handlers.length) void handlers[index++]!(req, res, step);
     };
     step();
-    samples[which]!.push(Number(process.hrtime.bigint() - start) / 1000);
+    record(which, Number(process.hrtime.bigint() - start) / 1000);
     if (failed !== undefined || req.clientCert === undefined) res.status(500).end();
     else next();
   });
   app.get('/', (_req, res) => { res.send('ok'); });
-  const server = createServer(app).listen(0, '127.0.0.1', () => {
+  return app;
+}
+
+/** Whole-request timing: one complete app per version (handlers as ordinary layers), a random one per request. */
+async function wholeDispatch(express: string, chains: RequestHandler[][], record: (which: number, us: number) => void):
+  Promise<(req: IncomingMessage, res: ServerResponse) => void> {
+  const apps = await Promise.all(chains.map(async (handlers) => {
+    const app = await createApp(express);
+    for (const handler of handlers) app.use(handler);
+    app.get('/', (req, res) => { res.status(req.clientCert === undefined ? 500 : 200).send('ok'); });
+    return app;
+  }));
+  return (req, res) => {
+    const which = Math.random() < 0.5 ? 0 : 1;
+    const start = process.hrtime.bigint();
+    apps[which]!(req, res);
+    record(which, Number(process.hrtime.bigint() - start) / 1000);
+  };
+}
+
+/** Server side: both versions mounted, a random one per request; the time of each is recorded. */
+async function serve(scenario: string, express: string, beforeDir: string, whole: boolean): Promise<void> {
+  const before = (await import(pathToFileURL(join(beforeDir, 'src', 'index.ts')).href)) as Library;
+  const after = (await import('../src/index.js')) as Library;
+  const trustStore = readFixtures().ecdsa.root;
+  const chains = [before, after].map((lib) => SCENARIOS[scenario]!(lib, trustStore));
+  const samples: number[][] = [[], []];
+  const record = (which: number, us: number): void => void samples[which]!.push(us);
+  const handler = whole ? await wholeDispatch(express, chains, record) : await insideApp(express, chains, record);
+  const server = createServer(handler).listen(0, '127.0.0.1', () => {
     process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
   });
   process.on('message', (message: { type: string }) => {
@@ -104,33 +133,37 @@ async function main(): Promise<void> {
     ref: { type: 'string', default: 'HEAD' }, scenario: { type: 'string', default: 'requireCN' },
     express: { type: 'string', default: '5' }, rounds: { type: 'string', default: '5' },
     requests: { type: 'string', default: '20000' }, connections: { type: 'string', default: '10' },
+    whole: { type: 'boolean', default: false },
   } });
   if (!(values.scenario in SCENARIOS)) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
   if (values.express !== '4' && values.express !== '5') throw new Error('--express must be 4 or 5');
   const fixtures = await loadFixtures(2000, (line) => console.error(line));
   const { dir, commit } = extract(values.ref);
   const headers = values.scenario === 'passthrough' ? passthroughHeaders(fixtures.ecdsa) : verifyHeaders(fixtures.ecdsa.leaf);
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir],
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir, values.whole ? 'whole' : 'inside'],
     { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { port } = await ask<{ port: number }>(child, {}, 'ready');
-  const load = { amount: Number(values.requests), maxSeconds: 60, connections: Number(values.connections), headersFor: () => headers };
-  await runLoad(port, load); // warm-up: both versions optimised, caches filled
   const rows: string[][] = [];
   const ratios: number[] = [];
-  for (let round = 1; round <= Number(values.rounds); round++) {
-    child.send({ type: 'reset' });
-    const result = await runLoad(port, load);
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    const { medians } = await ask<{ medians: [number, number] }>(child, { type: 'stats' }, 'stats');
-    ratios.push(medians[1] / medians[0]);
-    rows.push([String(round), medians[0].toFixed(2), medians[1].toFixed(2), (medians[1] / medians[0]).toFixed(3)]);
+  try {
+    const { port } = await ask<{ port: number }>(child, {}, 'ready');
+    const load = { amount: Number(values.requests), maxSeconds: 60, connections: Number(values.connections), headersFor: () => headers };
+    await runLoad(port, load); // warm-up: both versions optimised, caches filled
+    for (let round = 1; round <= Number(values.rounds); round++) {
+      child.send({ type: 'reset' });
+      const result = await runLoad(port, load);
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      const { medians } = await ask<{ medians: [number, number] }>(child, { type: 'stats' }, 'stats');
+      ratios.push(medians[1] / medians[0]);
+      rows.push([String(round), medians[0].toFixed(2), medians[1].toFixed(2), (medians[1] / medians[0]).toFixed(3)]);
+    }
+  } finally {
+    child.kill();
   }
-  child.send({ type: 'exit' });
   const sorted = [...ratios].sort((a, b) => a - b);
-  console.log(`**${values.scenario}, Express ${values.express}: ${values.ref} (${commit.slice(0, 7)}) against the working tree**\n`);
+  console.log(`**${values.scenario}, Express ${values.express}, ${values.whole ? 'whole request' : 'inside the middleware'}: ${values.ref} (${commit.slice(0, 7)}) against the working tree**\n`);
   console.log(markdownTable(['round', 'before: median µs', 'after: median µs', 'after ÷ before'], rows));
   console.log(`\nafter ÷ before: median ${median(ratios).toFixed(3)} (${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}) over ${ratios.length} rounds`);
 }
 
-if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6] === 'whole');
 else await main();

@@ -91,6 +91,24 @@ describe('decodeAlbHeaders', { skip: skipWithoutOpenssl() }, () => {
     assert.notEqual(again, first, 'mallory took the slot; alice was decoded again');
   });
 
+  test('two CAs that issue the same serial number keep one cache entry each', () => {
+    const leafFrom = (ca: ReturnType<typeof caLadder>, subject: string): Record<string, string> => {
+      const key = newKey();
+      return albHeaders(buildCert({ subject, issuer: ca.names[0]!, key, signer: ca.keys[0]!, extensions: clientExtensions(key, ca.keys[0]!), serial: 0x1000 }));
+    };
+    const first = caLadder(0);
+    const second = { ...caLadder(0), names: ['CN=Second Root'] };
+    const [a, b] = [leafFrom(first, 'CN=a'), leafFrom(second, 'CN=b')];
+    assert.equal(a['x-amzn-mtls-clientcert-serial-number'], b['x-amzn-mtls-clientcert-serial-number']);
+    const options = {};
+    const [certA, certB] = [decodeAlbHeaders(a, options), decodeAlbHeaders(b, options)];
+    assert.deepEqual([certA?.commonName, certB?.commonName], ['a', 'b']);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(decodeAlbHeaders(a, options), certA, 'a stays cached');
+      assert.equal(decodeAlbHeaders(b, options), certB, 'b stays cached');
+    }
+  });
+
   test('crossCheck: false trusts the side headers and decodes the leaf only on demand', () => {
     const options = { crossCheck: false };
     const broken = { ...headers, [LEAF]: 'not%20a%20certificate' };

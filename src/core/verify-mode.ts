@@ -40,6 +40,8 @@ interface RawHeaders {
 
 interface Entry {
   readonly certificate: ClientCertificate;
+  /** What a hit returns: made once, so a hit allocates nothing. */
+  readonly hit: Decoded;
   /** The five header values it was built from: a hit needs every one identical. */
   readonly raw: RawHeaders;
   readonly validity: Validity;
@@ -127,14 +129,14 @@ function buildEntry(raw: RawHeaders, config: VerifyModeConfig): Entry {
   if (!config.crossCheck) {
     const source = { kind: 'header', value: raw.leaf, header: names.leaf, decode: decodeLeafHeader } as const;
     const certificate = createClientCertificate({ source, fields: fromHeaders, verifiedBy: 'alb', header: names.leaf });
-    return { certificate, raw, validity };
+    return { certificate, hit: { certificate, cached: true }, raw, validity };
   }
   const { pem, der } = decodeLeafHeader(raw.leaf, names.leaf);
   const structure = parseLeafStructure(der, names.leaf);
   const fields = crossCheckedFields(structure, fromHeaders, names);
   const source = { kind: 'decoded', pem, der, structure } as const;
   const certificate = createClientCertificate({ source, fields, verifiedBy: 'alb', header: names.leaf });
-  return { certificate, raw, validity };
+  return { certificate, hit: { certificate, cached: true }, raw, validity };
 }
 
 /**
@@ -167,6 +169,6 @@ export function createVerifyModeDecoder(config: VerifyModeConfig): (bag: HeaderB
       cache?.set(key, entry);
     }
     if (config.checkValidity) checkValidityPeriod(entry!.validity, now, config.clockToleranceMs);
-    return { certificate: entry!.certificate, cached };
+    return cached ? entry!.hit : { certificate: entry!.certificate, cached: false };
   };
 }
