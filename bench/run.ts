@@ -21,9 +21,10 @@ import { abTable } from './http/ab-report.js';
 import { runAbSuite, type AbResult } from './http/ab-suite.js';
 import { pairedTable, PAIRS, runPairedSuite, type PairedResult } from './http/paired-suite.js';
 import { scenarioTables, targetTable } from './http/report.js';
-import { selectScenarios } from './http/scenarios.js';
+import { SCENARIOS, selectScenarios } from './http/scenarios.js';
 import { runHttpSuite, type SuiteResult } from './http/suite.js';
 import { summarizeProfiles } from './profile.js';
+import { median } from './stats.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -86,6 +87,12 @@ function child(script: string, nodeArgs: string[] = []): string {
   return result.stdout.trim();
 }
 
+/** Median CPU per request of bare Express in the HTTP suite of one Express major, if it ran. */
+function bareCpu(results: readonly SuiteResult[], express: string | undefined): number | undefined {
+  const runs = results.find((r) => r.express === express)?.measurements.filter((m) => m.scenario === 'bare') ?? [];
+  return runs.length ? median(runs.map((m) => m.stats.cpuPerRequestUs)) : undefined;
+}
+
 async function http(): Promise<void> {
   const scenarios = selectScenarios(flags.scenario);
   const profileDir = flags.profile ? join(FIXTURE_DIR, `profiles-${Date.now()}`) : undefined;
@@ -94,7 +101,8 @@ async function http(): Promise<void> {
   const results: SuiteResult[] = [];
   const ab: AbResult[][] = [];
   const paired: PairedResult[][] = [];
-  const pairs = PAIRS.filter((p) => scenarios.some((s) => s.id === p.b) && scenarios.some((s) => s.id === p.a));
+  const selected = (id: string): boolean => scenarios.some((s) => s.id === id) || SCENARIOS.some((s) => s.id === id && s.referenceOnly);
+  const pairs = PAIRS.filter((p) => selected(p.a) && selected(p.b));
   // --quick: the A/B for the scenarios with targets of their own only (2 and 5 against 6).
   const abScenarios = quick && flags.scenario === undefined ? selectScenarios('requireCN,cold,handrolled') : scenarios;
   for (const express of expressVersions) {
@@ -110,7 +118,7 @@ async function http(): Promise<void> {
   }
   if (paired.length) {
     out.push('### Whole-request pairs: two apps in one server, a random one per request (bench/http/paired-server.ts)',
-      ...paired.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${pairedTable(r)}\n`));
+      ...paired.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${pairedTable(r, bareCpu(results, r[0]?.express))}\n`));
   }
   if (results.length || ab.length) out.push('### Targets', targetTable(results, ab), '');
   if (profileDir !== undefined) out.push('### CPU profiles (top self time)', summarizeProfiles(profileDir), '');

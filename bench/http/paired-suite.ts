@@ -21,8 +21,9 @@ export interface Pair {
   readonly aim?: number;
 }
 
-/** Issue 6's whole-request targets, as pairs. */
+/** Issue 6's whole-request targets, as pairs, after a reference (target 0): one empty middleware layer. */
 export const PAIRS: readonly Pair[] = [
+  { a: 'bare', b: 'emptyLayer', target: 0 },
   { a: 'bare', b: 'verify', target: 0.95 },
   { a: 'bare', b: 'requireCN', target: 0.95 },
   { a: 'bare', b: 'routeByCert', target: 0.9 },
@@ -88,16 +89,35 @@ const range = (xs: readonly number[], digits: number): string => {
   return `${median(xs).toFixed(digits)} (${sorted[0]!.toFixed(digits)}–${sorted.at(-1)!.toFixed(digits)})`;
 };
 
-/** The Markdown table of one Express major's pairs, with the verdict against each target. */
-export function pairedTable(results: readonly PairedResult[]): string {
+/** `bareCpuUs / (bareCpuUs + added)`: the throughput kept when the added time is added to bare's whole CPU. */
+function implied(added: number, bareCpuUs: number | undefined): number | undefined {
+  return bareCpuUs === undefined ? undefined : bareCpuUs / (bareCpuUs + added);
+}
+
+function verdict(pair: Pair, value: number): string {
+  if (pair.target === 0) return '(reference)';
+  if (value >= (pair.aim ?? Infinity)) return 'met (aim met)';
+  return value >= pair.target ? 'met' : '**missed**';
+}
+
+/**
+ * The Markdown table of one Express major's pairs. With `bareCpuUs` (bare Express's whole CPU per request,
+ * measured by the HTTP suite in the same run), pairs against bare Express are judged on the throughput the
+ * added time implies on that whole CPU; otherwise, and for cold against hand-rolled, on the time ratio.
+ */
+export function pairedTable(results: readonly PairedResult[], bareCpuUs?: number): string {
   const rows = results.map((r) => {
     const byMedian = ratios(r, 'medianUs');
     const added = r.rounds.map((s) => s.medianUs[1] - s.medianUs[0]);
-    const verdict = median(byMedian) >= (r.pair.aim ?? Infinity) ? 'met (aim met)' : median(byMedian) >= r.pair.target ? 'met' : '**missed**';
+    const onWhole = r.pair.a === 'bare' ? implied(median(added), bareCpuUs) : undefined;
+    const decisive = onWhole ?? median(byMedian);
     return [`${r.pair.b} against ${r.pair.a}`, range(r.rounds.map((s) => s.medianUs[0]), 1), range(r.rounds.map((s) => s.medianUs[1]), 1),
-      range(added, 1), range(byMedian, 3), range(ratios(r, 'meanUs'), 3), `≥ ${r.pair.target}${r.pair.aim ? ` (aim ${r.pair.aim})` : ''}`, verdict];
+      range(added, 1), range(byMedian, 3), range(ratios(r, 'meanUs'), 3), onWhole === undefined ? '—' : onWhole.toFixed(3),
+      r.pair.target === 0 ? '—' : `≥ ${r.pair.target}${r.pair.aim ? ` (aim ${r.pair.aim})` : ''}`, verdict(r.pair, decisive)];
   });
   const unfinished = results.reduce((n, r) => n + r.rounds.reduce((m, s) => m + s.unfinished, 0), 0);
-  return markdownTable(['pair (B against A)', 'A: median µs', 'B: median µs', 'B − A µs', 'A ÷ B by median', 'A ÷ B by mean', 'target', 'result'], rows) +
+  const cpu = bareCpuUs === undefined ? 'not measured in this run' : `${bareCpuUs.toFixed(1)} µs`;
+  return markdownTable(['pair (B against A)', 'A: median µs', 'B: median µs', 'B − A µs', 'A ÷ B by median', 'A ÷ B by mean',
+    `× bare on its whole CPU (${cpu})`, 'target', 'result'], rows) +
     (unfinished > 0 ? `\n\n${unfinished} responses finished after their dispatch returned: their times are incomplete.` : '');
 }

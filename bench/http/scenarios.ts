@@ -21,6 +21,8 @@ export interface Scenario {
   readonly headers: HeaderKind;
   /** The `GET /` handler answers 500 unless the chain attached a certificate: a broken scenario is not fast. */
   readonly expectsCert: boolean;
+  /** A reference for the whole-request pairs only (not part of the HTTP suite unless named). */
+  readonly referenceOnly?: boolean;
   /** The middleware under test, in order; the server times them as one unit. */
   build(fixtures: Fixtures): Promise<RequestHandler[]>;
 }
@@ -84,11 +86,14 @@ export const SCENARIOS: readonly Scenario[] = [
     expectsCert: true, build: async () => [await albMtls(), await requireClientA()] },
   { id: 'handrolled', number: 6, title: 'hand-rolled X509Certificate + RegExp', headers: 'pool', expectsCert: true,
     build: async () => [handRolled] },
+  // What any middleware costs Express 5 just by being there: the first app.use() layer of an app.
+  { id: 'emptyLayer', number: 7, title: 'one empty middleware layer (reference)', headers: 'warm', expectsCert: false,
+    referenceOnly: true, build: async () => [pass] },
 ];
 
 /** Looks scenarios up by id or number (`1`, `verify`); bare Express is always included, first. */
 export function selectScenarios(spec: string | undefined): Scenario[] {
-  if (spec === undefined || spec === 'all') return [...SCENARIOS];
+  if (spec === undefined || spec === 'all') return SCENARIOS.filter((s) => s.referenceOnly !== true);
   const wanted = new Set(spec.split(',').map((s) => s.trim()).filter(Boolean));
   const unknown = [...wanted].filter((w) => !SCENARIOS.some((s) => s.id === w || String(s.number) === w));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.number}=${s.id}`).join(', ')}`);
