@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { FIXTURE_DIR, loadFixtures } from './fixtures.js';
 import { abTable } from './http/ab-report.js';
 import { runAbSuite, type AbResult } from './http/ab-suite.js';
-import { pairedTable, PAIRS, runPairedSuite, type PairedResult } from './http/paired-suite.js';
+import { pairedTable, pairedTargets, PAIRS, runPairedSuite, type PairedResult } from './http/paired-suite.js';
 import { scenarioTables, targetTable } from './http/report.js';
 import { SCENARIOS, selectScenarios } from './http/scenarios.js';
 import { runHttpSuite, type SuiteResult } from './http/suite.js';
@@ -120,7 +120,8 @@ async function http(): Promise<void> {
     out.push('### Whole-request pairs: two apps in one server, a random one per request (bench/http/paired-server.ts)',
       ...paired.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${pairedTable(r, bareCpu(results, r[0]?.express))}\n`));
   }
-  if (results.length || ab.length) out.push('### Targets', targetTable(results, ab), '');
+  const pairedRows = paired.flatMap((r) => pairedTargets(r, bareCpu(results, r[0]?.express)));
+  if (results.length || ab.length || paired.length) out.push('### Targets', targetTable(results, ab, pairedRows), '');
   if (profileDir !== undefined) out.push('### CPU profiles (top self time)', summarizeProfiles(profileDir), '');
 }
 

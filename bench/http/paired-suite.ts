@@ -100,6 +100,19 @@ function verdict(pair: Pair, value: number): string {
   return value >= pair.target ? 'met' : '**missed**';
 }
 
+
+/** Target rows (Express, target, measured, result) of one Express major's pairs, for the targets table. */
+export function pairedTargets(results: readonly PairedResult[], bareCpuUs?: number): string[][] {
+  return results.filter((r) => r.pair.target > 0).map((r) => {
+    const added = median(r.rounds.map((s) => s.medianUs[1] - s.medianUs[0]));
+    const onWhole = r.pair.a === 'bare' ? implied(added, bareCpuUs) : undefined;
+    const value = onWhole ?? median(ratios(r, 'medianUs'));
+    const what = onWhole === undefined ? `time ratio ${r.pair.a} ÷ ${r.pair.b}` : `× bare, ${added.toFixed(1)} µs added to bare's whole CPU`;
+    return [`Express ${r.express}`, `pairs, ${r.pair.b}: ${what} (≥ ${r.pair.target}${r.pair.aim ? `, aim ${r.pair.aim}` : ''})`,
+      value.toFixed(3), verdict(r.pair, value)];
+  });
+}
+
 /**
  * The Markdown table of one Express major's pairs. With `bareCpuUs` (bare Express's whole CPU per request,
  * measured by the HTTP suite in the same run), pairs against bare Express are judged on the throughput the
