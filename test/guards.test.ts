@@ -109,6 +109,33 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       assert.match(res.body.message, /mount albMtls\(\)/);
     });
 
+    test('a certificate albMtls() did not attach is refused: a copy or a forgery in req.clientCert', async () => {
+      for (const replace of [
+        (cert: object) => ({ ...cert }),
+        (cert: object) => Object.create(cert) as object,
+        () => ({ commonName: 'clientA', subject: { get: () => 'clientA' } }),
+      ]) {
+        const app = create();
+        app.use(albMtls());
+        app.use((req, _res, next) => { req.clientCert = replace(req.clientCert!) as typeof req.clientCert; next(); });
+        app.get('/a', requireCN('clientA'), ok);
+        app.use(jsonErrors);
+        const res = await request(app).get('/a').set(certs.clientA);
+        assert.equal(res.status, 500);
+        assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+      }
+    });
+
+    test('a request albMtls() refused or found no certificate on still counts as handled (401, not 500)', async () => {
+      const app = create();
+      app.use(albMtls());
+      app.get('/a', requireCN('clientA'), ok);
+      app.use(jsonErrors);
+      const res = await request(app).get('/a');
+      assert.equal(res.status, 401);
+      assert.equal(res.body.code, 'ERR_MTLS_CERT_REQUIRED');
+    });
+
     test('a guard mounted without calling it fails closed with a MtlsConfigError', async () => {
       const errors: unknown[] = [];
       const capture: ErrorRequestHandler = (err, _req, res, _next) => {
