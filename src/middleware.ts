@@ -27,7 +27,7 @@ interface Compiled {
   readonly read: ReadonlySet<string>;
   /** One bit per read name, so the duplicate check needs no per-request Set. */
   readonly readBits: ReadonlyMap<string, number>;
-  /** Lowercase first character codes of the owned names (and of the `x-amzn-mtls-` prefix). */
+  /** First character codes of the owned names (and of the `x-amzn-mtls-` prefix), folded with `| 0x20`. */
   readonly firstChars: ReadonlySet<number>;
 }
 
@@ -49,7 +49,9 @@ function compile(options: Record<string, unknown>): Compiled {
     owned: new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]),
     read: new Set(decoder.modeHeaders),
     readBits: new Map(decoder.modeHeaders.map((name, i) => [name, 1 << i])),
-    firstChars: new Set([...Object.values(decoder.names), MTLS_PREFIX].map((name) => name.charCodeAt(0))),
+    // Folded as the lookup folds them (`| 0x20`): `_` and `^` are header-name characters too, and fold to
+    // other codes than themselves.
+    firstChars: new Set([...Object.values(decoder.names), MTLS_PREFIX].map((name) => name.charCodeAt(0) | 0x20)),
   };
 }
 

@@ -126,6 +126,30 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       }
     });
 
+    test('a forged req.clientCert on a request that came without a certificate is refused', async () => {
+      const app = create();
+      app.use(albMtls());
+      app.use((req, _res, next) => { req.clientCert = { commonName: 'clientA' } as unknown as typeof req.clientCert; next(); });
+      app.get('/a', requireCN('clientA'), ok);
+      app.use(jsonErrors);
+      const res = await request(app).get('/a');
+      assert.equal(res.status, 500);
+      assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+    });
+
+    test('a certificate carried over from another request does not authorize a request albMtls() did not handle', async () => {
+      let kept: unknown;
+      const app = create();
+      app.get('/login', albMtls(), (req, res) => { kept = req.clientCert; res.end(); });
+      app.get('/admin', (req, _res, next) => { req.clientCert = kept as typeof req.clientCert; next(); }, requireCN('clientA'), ok);
+      app.use(jsonErrors);
+      await request(app).get('/login').set(certs.clientA).expect(200);
+      assert.ok(kept !== undefined);
+      const res = await request(app).get('/admin');
+      assert.equal(res.status, 500);
+      assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+    });
+
     test('a request albMtls() refused or found no certificate on still counts as handled (401, not 500)', async () => {
       const app = create();
       app.use(albMtls());

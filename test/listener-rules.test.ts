@@ -6,7 +6,7 @@ import { compileGlob } from '../src/core/glob.js';
 import { MtlsConfigError } from '../src/errors.js';
 import { fromListenerRules, WILDCARD_DN_WARNING, type ListenerRule, type ListenerRulesOptions } from '../src/listener-rules.js';
 import { albMtls } from '../src/middleware.js';
-import { markSeen } from '../src/request-state.js';
+import { attachCertificate } from '../src/request-state.js';
 import { EXPRESS_VERSIONS, jsonErrors } from './helpers/apps.js';
 import { certFixtures, type FixtureName, type Fixtures } from './helpers/cert-fixtures.js';
 import { fakeCert } from './helpers/fake-cert.js';
@@ -347,8 +347,7 @@ describe('fromListenerRules and the request state albMtls() records', () => {
   const run = (rules: ListenerRule[], headers: Record<string, string>, read: string[], cert = true): number => {
     const middleware = fromListenerRules(rules, {}, quiet);
     const req = { headers, rawHeaders: Object.entries(headers).flat(), url: '/', originalUrl: '/', method: 'GET' } as unknown as Request;
-    markSeen(req, new Set(read));
-    req.clientCert = cert ? fakeCert() : undefined;
+    attachCertificate(req, cert ? fakeCert() : undefined, new Set(read));
     let status = 0;
     const res = { setHeader: () => undefined, end: () => undefined, set statusCode(code: number) { status = code; } } as unknown as Response;
     middleware(req, res, () => { status = -1; });
@@ -382,7 +381,7 @@ describe('fromListenerRules and the request state albMtls() records', () => {
   test('a throwing onWarning during a request does not fail the request', () => {
     const middleware = fromListenerRules([onRenamedSubject(['*CN=clientA*'])], {}, { onWarning: () => { throw new Error('hook bug'); } });
     const req = { headers: {}, rawHeaders: [], url: '/', originalUrl: '/', method: 'GET' } as unknown as Request;
-    markSeen(req, new Set([RENAMED.subject]));
+    attachCertificate(req, undefined, new Set([RENAMED.subject]));
     let nextArgs: unknown[] | undefined;
     middleware(req, {} as Response, (...args: unknown[]) => { nextArgs = args; });
     assert.deepEqual(nextArgs, []);

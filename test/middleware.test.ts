@@ -122,6 +122,23 @@ describe('albMtls() verify mode', { skip }, () => {
         assert.equal((await request(appWith(create, mw)).get('/').set(goodHeaders).expect(200)).body, null);
       });
 
+      test('renamed headers starting with "_" or "^" are still checked for duplicates', async () => {
+        for (const prefix of ['_', '^', 'X-']) {
+          const names = { subject: `${prefix}cs`, issuer: `${prefix}ci`, serialNumber: `${prefix}sn`, validity: `${prefix}v`, leaf: `${prefix}l` };
+          const app = appWith(create, albMtls({ headerNames: names }));
+          let req = request(app).get('/');
+          // An array is sent as two header lines (the value type says string; superagent passes arrays on).
+          req = req.set(names.subject, ['CN=admin', goodHeaders['x-amzn-mtls-clientcert-subject']!] as unknown as string);
+          for (const role of ['issuer', 'serialNumber', 'validity', 'leaf'] as const) {
+            const header = `x-amzn-mtls-clientcert${{ issuer: '-issuer', serialNumber: '-serial-number', validity: '-validity', leaf: '-leaf' }[role]}`;
+            req = req.set(names[role], goodHeaders[header]!);
+          }
+          const res = await req;
+          assert.equal(res.status, 400, prefix);
+          assert.equal(res.body.code, 'ERR_MTLS_DUPLICATE_HEADER', prefix);
+        }
+      });
+
       test('onEvent reports accepted requests, cached on the second', async () => {
         const events: MtlsEvent[] = [];
         const app = appWith(create, albMtls({ onEvent: (e) => events.push(e) }));

@@ -4,7 +4,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fromListenerRules } from '../../src/listener-rules.js';
-import { markSeen } from '../../src/request-state.js';
+import { attachCertificate } from '../../src/request-state.js';
 import { MtlsConfigError } from '../../src/errors.js';
 import type { FuzzTarget } from './fuzz-types.js';
 
@@ -68,7 +68,7 @@ function requestTarget(): FuzzTarget {
       const headers: Record<string, string> = { ...rest };
       if (host !== undefined) headers.host = host;
       const req = { headers, rawHeaders: Object.entries(headers).flat(), url: url ?? '/', originalUrl: url ?? '/', method: method ?? 'GET', ip } as unknown as Request;
-      markSeen(req);
+      attachCertificate(req, undefined, new Set());
       let calls = 0;
       const next: NextFunction = (error?: unknown) => {
         calls++;
