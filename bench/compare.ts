@@ -15,17 +15,16 @@
  * Fixtures come from `npm run bench` (or `-- --quick`) and are made here when missing.
  * @module
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Express, RequestHandler } from 'express';
 import { loadFixtures, passthroughHeaders, readFixtures, verifyHeaders } from './fixtures.js';
-import { runLoad } from './http/load.js';
-import { markdownTable, median, quantileSorted } from './stats.js';
+import { runLoad, ServerProcess } from './http/load.js';
+import { failed, randomDispatch, servePair, type RecordTime } from './http/paired-server.js';
+import { markdownTable, median } from './stats.js';
 
 type Library = typeof import('../src/index.js');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,14 +50,12 @@ async function createApp(express: string): Promise<Express> {
   return express === '4' ? ((await import('express4')).default as unknown as () => Express)() : (await import('express')).default();
 }
 
-/** Inside timing: the chain's handlers called directly, in one app, and only their time recorded. */
-async function insideApp(express: string, chains: RequestHandler[][], record: (which: number, us: number) => void): Promise<Express> {
+/** Inside timing: one app; each request runs one version's handlers, called directly, and only they are timed. */
+async function insideApp(express: string, chains: RequestHandler[][], record: RecordTime): Promise<Express> {
   const app = await createApp(express);
   app.use((req, res, next) => {
     void req.headers; // built lazily by Node, and paid by every Express response anyway (see http/timing.ts)
-    // Chosen at random, not alternately: a request that follows another one closely runs faster (warm CPU
-    // caches), and strict alternation gave the second version that edge, 4 % in an A/A run.
-    const which = Math.random() < 0.5 ? 0 : 1;
+    const which = Math.random() < 0.5 ? 0 : 1; // at random: see randomDispatch
     const handlers = chains[which]!;
     let failed: unknown;
     const start = process.hrtime.bigint();
@@ -76,21 +73,12 @@ async function insideApp(express: string, chains: RequestHandler[][], record: (w
   return app;
 }
 
-/** Whole-request timing: one complete app per version (handlers as ordinary layers), a random one per request. */
-async function wholeDispatch(express: string, chains: RequestHandler[][], record: (which: number, us: number) => void):
-  Promise<(req: IncomingMessage, res: ServerResponse) => void> {
-  const apps = await Promise.all(chains.map(async (handlers) => {
-    const app = await createApp(express);
-    for (const handler of handlers) app.use(handler);
-    app.get('/', (req, res) => { res.status(req.clientCert === undefined ? 500 : 200).send('ok'); });
-    return app;
-  }));
-  return (req, res) => {
-    const which = Math.random() < 0.5 ? 0 : 1;
-    const start = process.hrtime.bigint();
-    apps[which]!(req, res);
-    record(which, Number(process.hrtime.bigint() - start) / 1000);
-  };
+/** One complete app per version, its handlers as ordinary layers (for whole-request timing). */
+async function completeApp(express: string, handlers: RequestHandler[]): Promise<Express> {
+  const app = await createApp(express);
+  for (const handler of handlers) app.use(handler);
+  app.get('/', (req, res) => { res.status(req.clientCert === undefined ? 500 : 200).send('ok'); });
+  return app;
 }
 
 /** Server side: both versions mounted, a random one per request; the time of each is recorded. */
@@ -99,32 +87,9 @@ async function serve(scenario: string, express: string, beforeDir: string, whole
   const after = (await import('../src/index.js')) as Library;
   const trustStore = readFixtures().ecdsa.root;
   const chains = [before, after].map((lib) => SCENARIOS[scenario]!(lib, trustStore));
-  const samples: number[][] = [[], []];
-  const record = (which: number, us: number): void => void samples[which]!.push(us);
-  const handler = whole ? await wholeDispatch(express, chains, record) : await insideApp(express, chains, record);
-  const server = createServer(handler).listen(0, '127.0.0.1', () => {
-    process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
-  });
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'reset') for (const s of samples) s.length = 0;
-    if (message.type === 'stats') process.send!({ type: 'stats', medians: samples.map((s) => quantileSorted([...s].sort((a, b) => a - b), 0.5)) });
-    if (message.type === 'exit') server.close(() => process.exit(0));
-  });
-}
-
-function ask<T>(child: ReturnType<typeof fork>, message: object, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null): void => reject(new Error(`benchmark server exited (code ${code})`));
-    const onMessage = (reply: { type: string }): void => {
-      if (reply.type !== type) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(reply as T);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    if (Object.keys(message).length) child.send(message);
-  });
+  await servePair(async (record) => whole
+    ? randomDispatch([await completeApp(express, chains[0]!), await completeApp(express, chains[1]!)], record)
+    : insideApp(express, chains, record));
 }
 
 /** Parent side: starts the server, loads it, prints one row per round and the summary. */
@@ -140,24 +105,22 @@ async function main(): Promise<void> {
   const fixtures = await loadFixtures(2000, (line) => console.error(line));
   const { dir, commit } = extract(values.ref);
   const headers = values.scenario === 'passthrough' ? passthroughHeaders(fixtures.ecdsa) : verifyHeaders(fixtures.ecdsa.leaf);
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir, values.whole ? 'whole' : 'inside'],
-    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir, values.whole ? 'whole' : 'inside']);
   const rows: string[][] = [];
   const ratios: number[] = [];
   try {
-    const { port } = await ask<{ port: number }>(child, {}, 'ready');
     const load = { amount: Number(values.requests), maxSeconds: 60, connections: Number(values.connections), headersFor: () => headers };
-    await runLoad(port, load); // warm-up: both versions optimised, caches filled
+    await runLoad(server.port, load); // warm-up: both versions optimised, caches filled
     for (let round = 1; round <= Number(values.rounds); round++) {
-      child.send({ type: 'reset' });
-      const result = await runLoad(port, load);
+      await server.ask({ type: 'reset' });
+      const result = await runLoad(server.port, load);
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      const { medians } = await ask<{ medians: [number, number] }>(child, { type: 'stats' }, 'stats');
-      ratios.push(medians[1] / medians[0]);
-      rows.push([String(round), medians[0].toFixed(2), medians[1].toFixed(2), (medians[1] / medians[0]).toFixed(3)]);
+      const [beforeUs, afterUs] = (await server.ask({ type: 'stats' })).paired!.medianUs;
+      ratios.push(afterUs / beforeUs);
+      rows.push([String(round), beforeUs.toFixed(2), afterUs.toFixed(2), (afterUs / beforeUs).toFixed(3)]);
     }
   } finally {
-    child.kill();
+    await server.stop();
   }
   const sorted = [...ratios].sort((a, b) => a - b);
   console.log(`**${values.scenario}, Express ${values.express}, ${values.whole ? 'whole request' : 'inside the middleware'}: ${values.ref} (${commit.slice(0, 7)}) against the working tree**\n`);
@@ -165,5 +128,5 @@ async function main(): Promise<void> {
   console.log(`\nafter ÷ before: median ${median(ratios).toFixed(3)} (${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}) over ${ratios.length} rounds`);
 }
 
-if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6] === 'whole');
+if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6] === 'whole').catch(failed);
 else await main();

@@ -10,8 +10,9 @@
  * `node --import tsx bench/http/paired-server.ts <scenario A> <scenario B> <4|5>`, driven by paired-suite.ts.
  * @module
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import type { Express } from 'express';
 import { readFixtures } from '../fixtures.js';
 import { createApp, errorHandler, finalHandler } from './app.js';
@@ -43,16 +44,31 @@ function summarize(samples: readonly number[][], unfinished: number): PairedStat
   return { medianUs: [median(a), median(b)], meanUs: [mean(a), mean(b)], requests: [a.length, b.length], unfinished };
 }
 
-async function main(): Promise<void> {
-  const [idA = 'bare', idB = 'requireCN', version = '5'] = process.argv.slice(2);
-  const apps = [await buildApp(idA, version), await buildApp(idB, version)] as const;
-  let samples: number[][] = [[], []];
-  let unfinished = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+/** Records one request's time (µs) for version 0 or 1. */
+export type RecordTime = (which: 0 | 1, us: number) => void;
+
+/** Picks one of two request listeners at random for every request and records its whole synchronous dispatch. */
+export function randomDispatch(listeners: readonly [RequestListener, RequestListener], record: RecordTime): RequestListener {
+  return (req, res) => {
+    // At random, not alternately: a request that follows another one closely runs faster (warm CPU caches),
+    // and strict alternation gave the second listener that edge, 4 % in an A/A run.
     const which = Math.random() < 0.5 ? 0 : 1;
     const start = process.hrtime.bigint();
-    apps[which](req, res);
-    samples[which]!.push(Number(process.hrtime.bigint() - start) / 1000);
+    listeners[which](req, res);
+    record(which, Number(process.hrtime.bigint() - start) / 1000);
+  };
+}
+
+/**
+ * Runs a pair server in this (forked) process: `build` gets the recorder and returns the request listener.
+ * Speaks the protocol of load.ts's `ServerProcess`: ready, reset, stats (`paired`), exit.
+ */
+export async function servePair(build: (record: RecordTime) => RequestListener | Promise<RequestListener>): Promise<void> {
+  let samples: number[][] = [[], []];
+  const listener = await build((which, us) => void samples[which]!.push(us));
+  let unfinished = 0;
+  const server = createServer((req, res) => {
+    listener(req, res);
     if (!res.writableEnded) unfinished++;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,8 +88,15 @@ async function main(): Promise<void> {
   process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
 }
 
-main().catch((error: unknown) => {
+/** Reports a start-up failure to the parent (ServerProcess.fork shows it). */
+export function failed(error: unknown): void {
   process.send?.({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   process.exitCode = 1;
   process.disconnect?.();
-});
+}
+
+// Run as a script (not when imported by compare.ts): the scenario pair from the command line.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [idA = 'bare', idB = 'requireCN', version = '5'] = process.argv.slice(2);
+  servePair(async (record) => randomDispatch([await buildApp(idA, version), await buildApp(idB, version)], record)).catch(failed);
+}
