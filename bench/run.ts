@@ -24,7 +24,6 @@ import { scenarioTables, targetTable } from './http/report.js';
 import { SCENARIOS, selectScenarios } from './http/scenarios.js';
 import { runHttpSuite, type SuiteResult } from './http/suite.js';
 import { summarizeProfiles } from './profile.js';
-import { median } from './stats.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -87,12 +86,6 @@ function child(script: string, nodeArgs: string[] = []): string {
   return result.stdout.trim();
 }
 
-/** Median CPU per request of bare Express in the HTTP suite of one Express major, if it ran. */
-function bareCpu(results: readonly SuiteResult[], express: string | undefined): number | undefined {
-  const runs = results.find((r) => r.express === express)?.measurements.filter((m) => m.scenario === 'bare') ?? [];
-  return runs.length ? median(runs.map((m) => m.stats.cpuPerRequestUs)) : undefined;
-}
-
 async function http(): Promise<void> {
   const scenarios = selectScenarios(flags.scenario);
   const profileDir = flags.profile ? join(FIXTURE_DIR, `profiles-${Date.now()}`) : undefined;
@@ -118,9 +111,9 @@ async function http(): Promise<void> {
   }
   if (paired.length) {
     out.push('### Whole-request pairs: two apps in one server, a random one per request (bench/http/paired-server.ts)',
-      ...paired.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${pairedTable(r, bareCpu(results, r[0]?.express))}\n`));
+      ...paired.map((r) => `#### Express ${r[0]?.express ?? '?'}\n${pairedTable(r)}\n`));
   }
-  const pairedRows = paired.flatMap((r) => pairedTargets(r, bareCpu(results, r[0]?.express)));
+  const pairedRows = paired.flatMap((r) => pairedTargets(r));
   if (results.length || ab.length || paired.length) out.push('### Targets', targetTable(results, ab, pairedRows), '');
   if (profileDir !== undefined) out.push('### CPU profiles (top self time)', summarizeProfiles(profileDir), '');
 }

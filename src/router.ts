@@ -6,7 +6,8 @@
  */
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router, RouterOptions } from 'express';
-import { compileMatcher, type CertMatcher, type CompiledMatcher } from './core/match.js';
+import { firstMatchFinder } from './core/first-match.js';
+import { compileMatcher, compileRule, type CertMatcher, type CompiledMatcher } from './core/match.js';
 import { isPlainObject } from './core/match-compile.js';
 import type { ClientCertificate } from './core/types.js';
 import { checkHandler, invokeHandler } from './dispatch.js';
@@ -59,6 +60,7 @@ export interface RouteByCertOptions {
 
 interface CompiledRoute {
   readonly test: CompiledMatcher<Request>;
+  readonly pure: boolean;
   readonly handler: RequestHandler;
 }
 
@@ -70,7 +72,8 @@ function compileRoutes(rules: unknown): CompiledRoute[] {
     if (!Array.isArray(rule) || rule.length !== 2) {
       throw new MtlsConfigError(`rules[${i}]`, 'expected a pair [matcher, handler]');
     }
-    return { test: compileMatcher(rule[0] as CertMatcher<Request>, `rules[${i}][0]`), handler: checkHandler(rule[1], `rules[${i}][1]`) };
+    const { test, pure } = compileRule(rule[0] as CertMatcher<Request>, `rules[${i}][0]`);
+    return { test, pure, handler: checkHandler(rule[1], `rules[${i}][1]`) };
   });
 }
 
@@ -91,6 +94,7 @@ export function routeByCert(rules: readonly CertRoute[], options?: RouteByCertOp
   // eslint-disable-next-line prefer-rest-params
   assertCalled('routeByCert', Array.from(arguments));
   const routes = compileRoutes(rules);
+  const firstMatch = firstMatchFinder(routes);
   const otherwise = compileOtherwise(options);
   return function routeByCertMiddleware(req: Request, res: Response, next: NextFunction): void {
     let cert: ClientCertificate | undefined;
@@ -98,7 +102,7 @@ export function routeByCert(rules: readonly CertRoute[], options?: RouteByCertOp
     try {
       cert = certificateOf(req);
       const present = cert;
-      chosen = present === undefined ? undefined : routes.find((route) => route.test(present, req))?.handler;
+      chosen = present === undefined ? undefined : routes[firstMatch(present, req)]?.handler;
     } catch (error) {
       next(error);
       return;

@@ -46,6 +46,9 @@ function routerApp(create: () => Express): Express {
   app.use('/not-a', routeByCert([[not({ cn: 'clientA' }), send('not A')]]));
   app.use('/not-a-sub', certRouter(not({ subject: { commonName: 'clientA' } })).get('/', send('not A')));
   app.use('/safe', routeByCert([[{ cn: 'clientA' }, send('Success!!')]], { otherwise: 'next' }));
+  // A rule with a predicate on the request before pure rules: asked on every request, whatever was remembered.
+  const beta = (_cert: unknown, req: express.Request): boolean => req.get('x-beta') === '1';
+  app.use('/mixed', routeByCert([[{ custom: beta }, send('beta')], [{ cn: 'clientA' }, send('A')], [{ ou: 'ops' }, send('ops')]]));
   app.use(send('fell through'));
   app.use(jsonErrors);
   return app;
@@ -104,6 +107,19 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         else if (status !== 500) assert.equal(res.text, expected);
       });
     }
+
+    test('a predicate rule before pure rules decides on every request, for the same certificate', async () => {
+      const sequence: Array<[FixtureName, boolean, number, string]> = [
+        ['clientA', false, 200, 'A'], ['clientA', true, 200, 'beta'], ['clientA', false, 200, 'A'],
+        ['clientB', false, 200, 'ops'], ['clientB', true, 200, 'beta'], ['clientB', false, 200, 'ops'],
+        ['clientAdmin', false, 403, ''], ['clientAdmin', true, 200, 'beta'], ['clientAdmin', false, 403, ''],
+      ];
+      for (const [cert, isBeta, status, body] of sequence) {
+        const res = await request(app).get('/mixed').set({ ...certs[cert], ...(isBeta ? { 'x-beta': '1' } : {}) });
+        assert.equal(res.status, status, `${cert} beta=${isBeta}`);
+        if (body) assert.equal(res.text, body);
+      }
+    });
 
     test('without albMtls() both answer 500 ERR_MTLS_NOT_CONFIGURED', async () => {
       const bare = create();

@@ -25,6 +25,11 @@ export interface PairedStats {
   readonly requests: readonly [number, number];
   /** Requests whose response was not finished when the dispatch returned (their time is incomplete). */
   readonly unfinished: number;
+  /**
+   * The server process's whole CPU (user + system, `process.cpuUsage()`) per request over the window, both
+   * apps' requests together: HTTP parsing, GC and the kernel included.
+   */
+  readonly cpuPerRequestUs: number;
 }
 
 async function buildApp(id: string, version: string): Promise<Express> {
@@ -37,11 +42,12 @@ async function buildApp(id: string, version: string): Promise<Express> {
   return app;
 }
 
-function summarize(samples: readonly number[][], unfinished: number): PairedStats {
+function summarize(samples: readonly number[][], unfinished: number, cpu: NodeJS.CpuUsage): PairedStats {
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
   const mean = (xs: number[]): number => xs.reduce((sum, x) => sum + x, 0) / xs.length;
   const [a, b] = samples as [number[], number[]];
-  return { medianUs: [median(a), median(b)], meanUs: [mean(a), mean(b)], requests: [a.length, b.length], unfinished };
+  const cpuPerRequestUs = (cpu.user + cpu.system) / (a.length + b.length);
+  return { medianUs: [median(a), median(b)], meanUs: [mean(a), mean(b)], requests: [a.length, b.length], unfinished, cpuPerRequestUs };
 }
 
 /** Records one request's time (µs) for version 0 or 1. */
@@ -67,6 +73,7 @@ export async function servePair(build: (record: RecordTime) => RequestListener |
   let samples: number[][] = [[], []];
   const listener = await build((which, us) => void samples[which]!.push(us));
   let unfinished = 0;
+  let cpuStart = process.cpuUsage();
   const server = createServer((req, res) => {
     listener(req, res);
     if (!res.writableEnded) unfinished++;
@@ -76,9 +83,10 @@ export async function servePair(build: (record: RecordTime) => RequestListener |
     if (message.type === 'reset') {
       samples = [[], []];
       unfinished = 0;
+      cpuStart = process.cpuUsage();
       process.send!({ type: 'reset' });
     } else if (message.type === 'stats') {
-      process.send!({ type: 'stats', paired: summarize(samples, unfinished) });
+      process.send!({ type: 'stats', paired: summarize(samples, unfinished, process.cpuUsage(cpuStart)) });
     } else if (message.type === 'exit') {
       server.closeAllConnections();
       server.close(() => process.exit(0));

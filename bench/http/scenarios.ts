@@ -29,6 +29,12 @@ export interface Scenario {
 
 const pass: RequestHandler = (_req, _res, next) => next();
 
+/** The one write the API requires, alone: what any middleware setting `req.clientCert` pays Express and V8. */
+const writeProperty: RequestHandler = (req, _res, next) => {
+  (req as { clientCert?: unknown }).clientCert = undefined;
+  next();
+};
+
 /** Subject check users write against `X509Certificate.subject` (newline-separated, DER order). */
 const CN_CLIENT_A = /(?:^|\n)CN=clientA(?:\n|$)/;
 
@@ -89,6 +95,9 @@ export const SCENARIOS: readonly Scenario[] = [
   // What any middleware costs Express 5 just by being there: the first app.use() layer of an app.
   { id: 'emptyLayer', number: 7, title: 'one empty middleware layer (reference)', headers: 'warm', expectsCert: false,
     referenceOnly: true, build: async () => [pass] },
+  // The API's floor: that layer, writing `req.clientCert` (a new property on a request behind Express).
+  { id: 'propertyLayer', number: 8, title: 'one middleware layer writing req.clientCert (reference)', headers: 'warm',
+    expectsCert: false, referenceOnly: true, build: async () => [writeProperty] },
 ];
 
 /** Looks scenarios up by id or number (`1`, `verify`); bare Express is always included, first. */

@@ -7,7 +7,7 @@ import { types } from 'node:util';
 import { MtlsConfigError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { DNS, EMAIL, FINGERPRINT, IP, SERIAL, URI, type Canon } from './match-canon.js';
-import { compileValues, describeValue, type ValueTest } from './match-values.js';
+import { compileValues, describeValue, type CompiledValues } from './match-values.js';
 import { attributeByName } from './oid-names.js';
 import type { ClientCertificate, DistinguishedName } from './types.js';
 import { valuesOf } from './dn-name.js';
@@ -15,14 +15,37 @@ import { valuesOf } from './dn-name.js';
 /** A compiled test of a whole certificate. */
 export type CertTest = (cert: ClientCertificate, req: unknown) => boolean;
 
-/** A compiled matcher object, and whether it reads the subject CN (see {@link hasAmbiguousCn}). */
-export interface CompiledFields {
+/** A compiled certificate test, and whether its answer depends on the certificate alone. */
+export interface CompiledTest {
   readonly test: CertTest;
+  /**
+   * `true` when no predicate (`custom`, or a function among the values) takes part: the answer is then the
+   * same for every request carrying the same certificate, and callers may remember it.
+   */
+  readonly pure: boolean;
+}
+
+/** A compiled matcher object, and whether it reads the subject CN (see {@link hasAmbiguousCn}). */
+export interface CompiledFields extends CompiledTest {
   /** `true` when a `cn` key or a `subject` key naming the CN (`CN`, `commonName`, `2.5.4.3`...) is present. */
   readonly readsCn: boolean;
 }
 
-type FieldCompiler = (value: unknown, path: string) => CertTest;
+type FieldCompiler = (value: unknown, path: string) => CompiledTest;
+
+/** The conjunction of `parts` (all must match), pure when every part is. */
+function allParts(parts: readonly CompiledTest[]): CompiledTest {
+  const tests = parts.map((p) => p.test);
+  const pure = parts.every((p) => p.pure);
+  if (tests.length === 1) return { test: tests[0]!, pure };
+  return {
+    test: (cert, req) => {
+      for (const t of tests) if (!t(cert, req)) return false;
+      return true;
+    },
+    pure,
+  };
+}
 
 const CN_OID = '2.5.4.3';
 // Suggestions for a mistyped attribute type: the ones people write.
@@ -50,13 +73,15 @@ function requireObject(value: unknown, path: string, example: string): Record<st
  * Values of one attribute in a DN. A CN must be unique: a subject with two CNs has no single identity,
  * so a CN test never matches it (an attacker-chosen second CN could otherwise satisfy an `anyOf`).
  */
-function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: string, test: ValueTest): CertTest {
-  const single = oid === CN_OID;
-  return (cert) => {
-    const values = valuesOf(dn(cert), oid);
-    if (single) return values.length === 1 && test(values[0]!);
-    return values.some(test);
-  };
+function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: string, values: CompiledValues): CompiledTest {
+  const { test, pure } = values;
+  if (oid === CN_OID) {
+    return { test: (cert) => {
+      const cns = valuesOf(dn(cert), oid);
+      return cns.length === 1 && test(cns[0]!);
+    }, pure };
+  }
+  return { test: (cert) => valuesOf(dn(cert), oid).some(test), pure };
 }
 
 /**
@@ -86,38 +111,38 @@ function dnField(dn: (cert: ClientCertificate) => DistinguishedName): FieldCompi
       }
       return attributeTest(dn, oid, compileValues(values, `${path}.${type}`));
     });
-    return (cert, req) => tests.every((t) => t(cert, req));
+    return allParts(tests);
   };
 }
 
 function scalarField(read: (cert: ClientCertificate) => string, canon: Canon): FieldCompiler {
   return (value, path) => {
-    const test = compileValues(value, path, canon);
-    return (cert) => test(read(cert));
+    const { test, pure } = compileValues(value, path, canon);
+    return { test: (cert) => test(read(cert)), pure };
   };
 }
 
 const SAN_KINDS: Readonly<Record<string, Canon>> = { dns: DNS, email: EMAIL, uri: URI, ip: IP };
 
-function sanField(value: unknown, path: string): CertTest {
+function sanField(value: unknown, path: string): CompiledTest {
   const map = requireObject(value, path, "{ dns: 'api.example.com' }");
-  const tests = Object.entries(map).map(([kind, values]): CertTest => {
+  const tests = Object.entries(map).map(([kind, values]): CompiledTest => {
     const canon = Object.hasOwn(SAN_KINDS, kind) ? SAN_KINDS[kind] : undefined;
     if (canon === undefined) {
       throw new MtlsConfigError(`${path}.${kind}`, `is not a SAN kind; use dns, email, uri or ip.${didYouMean(kind, Object.keys(SAN_KINDS))}`);
     }
-    const test = compileValues(values, `${path}.${kind}`, canon);
+    const { test, pure } = compileValues(values, `${path}.${kind}`, canon);
     const k = kind as keyof ClientCertificate['subjectAltNames'];
-    return (cert) => cert.subjectAltNames[k].some(test);
+    return { test: (cert) => cert.subjectAltNames[k].some(test), pure };
   });
-  return (cert, req) => tests.every((t) => t(cert, req));
+  return allParts(tests);
 }
 
-function customField(value: unknown, path: string): CertTest {
+function customField(value: unknown, path: string): CompiledTest {
   if (typeof value !== 'function') throw new MtlsConfigError(path, `is ${describeValue(value)}; expected (cert, req) => boolean`);
   if (types.isAsyncFunction(value)) throw new MtlsConfigError(path, 'is an async function; it must return a boolean synchronously');
   const fn = value as (cert: ClientCertificate, req: unknown) => unknown;
-  return (cert, req) => fn(cert, req) === true;
+  return { test: (cert, req) => fn(cert, req) === true, pure: false };
 }
 
 const FIELDS: ReadonlyMap<string, FieldCompiler> = new Map<string, FieldCompiler>([
@@ -148,7 +173,7 @@ function unknownKey(key: string, path: string): MtlsConfigError {
 
 /** Compiles the value of one field (`cn: [...]`) on its own, for `requireCN`/`requireOU`, with `path` as given. */
 export function compileField(field: 'cn' | 'ou', value: unknown, path: string): CertTest {
-  return FIELDS.get(field)!(value, path);
+  return FIELDS.get(field)!(value, path).test;
 }
 
 /**
@@ -169,10 +194,5 @@ export function compileFields(matcher: Record<string, unknown>, path: string): C
     if (key === 'cn' || (key === 'subject' && namesCn(value))) readsCn = true;
     return compile(value, `${path}.${key}`);
   });
-  if (tests.length === 1) return { test: tests[0]!, readsCn };
-  const test: CertTest = (cert, req) => {
-    for (const t of tests) if (!t(cert, req)) return false;
-    return true;
-  };
-  return { test, readsCn };
+  return { ...allParts(tests), readsCn };
 }

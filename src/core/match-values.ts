@@ -20,6 +20,13 @@ export type ValueMatchers = ValueMatcher | readonly ValueMatcher[];
 /** A compiled value test. */
 export type ValueTest = (value: string) => boolean;
 
+/** A compiled value test, and whether its answer depends on the value alone (no predicate functions). */
+export interface CompiledValues {
+  readonly test: ValueTest;
+  /** `false` when a predicate is among the values: its answer may change from one call to the next. */
+  readonly pure: boolean;
+}
+
 /** Short description of a wrong value for error messages (never the whole value: it may be large). */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -85,28 +92,34 @@ function anchoredSuggestion(re: RegExp): string {
   return `/^(?:${body})$/${re.flags}`;
 }
 
-function compileOne(item: unknown, path: string, canon: Canon, exact: Set<string>, tests: ValueTest[]): void {
+/** Adds one value to `exact` or `tests`; returns `true` for a predicate (an impure test). */
+function compileOne(item: unknown, path: string, canon: Canon, exact: Set<string>, tests: ValueTest[]): boolean {
   if (typeof item === 'string') {
     if (item === '') throw new MtlsConfigError(path, 'is an empty string, which identifies nothing; give a value');
     const canonical = canon.config(item);
     if (canonical === undefined) throw new MtlsConfigError(path, `is not a valid value: ${canon.hint}`);
     exact.add(canonical);
-  } else if (item instanceof RegExp) {
+    return false;
+  }
+  if (item instanceof RegExp) {
     const problem = regExpProblem(item);
     if (problem !== undefined) throw new MtlsConfigError(path, `RegExp ${item} ${problem}`);
     const copy = new RegExp(item.source, item.flags); // later changes to the caller's RegExp cannot reach us
     tests.push((value) => copy.test(value));
-  } else if (typeof item === 'function') {
+    return false;
+  }
+  if (typeof item === 'function') {
     if (types.isAsyncFunction(item)) {
       throw new MtlsConfigError(path, 'is an async function; a predicate must return a boolean synchronously');
     }
     const fn = item as ValuePredicate;
     tests.push((value) => fn(value) === true);
-  } else if (item === undefined) {
-    throw new MtlsConfigError(path, 'is undefined (a missing environment variable?); give a value or remove the key');
-  } else {
-    throw new MtlsConfigError(path, `is ${describeValue(item)}; expected a string, an anchored RegExp or a predicate (value) => boolean`);
+    return true;
   }
+  if (item === undefined) {
+    throw new MtlsConfigError(path, 'is undefined (a missing environment variable?); give a value or remove the key');
+  }
+  throw new MtlsConfigError(path, `is ${describeValue(item)}; expected a string, an anchored RegExp or a predicate (value) => boolean`);
 }
 
 /**
@@ -115,24 +128,26 @@ function compileOne(item: unknown, path: string, canon: Canon, exact: Set<string
  * @throws MtlsConfigError naming `path` (`matcher.san.dns[2]`) for an empty array, an empty string, an
  *   invalid value, an unanchored or stateful RegExp, an async predicate, or a value of another type.
  */
-export function compileValues(value: unknown, path: string, canon: Canon = EXACT): ValueTest {
+export function compileValues(value: unknown, path: string, canon: Canon = EXACT): CompiledValues {
   const exact = new Set<string>();
   const tests: ValueTest[] = [];
+  let predicates = false;
   if (Array.isArray(value)) {
     if (value.length === 0) throw new MtlsConfigError(path, 'is an empty array, which matches nothing; give at least one value');
     value.forEach((item: unknown, i) => {
       if (Array.isArray(item)) throw new MtlsConfigError(`${path}[${i}]`, 'is a nested array; flatten it');
-      compileOne(item, `${path}[${i}]`, canon, exact, tests);
+      if (compileOne(item, `${path}[${i}]`, canon, exact, tests)) predicates = true;
     });
   } else {
-    compileOne(value, path, canon, exact, tests);
+    predicates = compileOne(value, path, canon, exact, tests);
   }
-  return (certValue) => {
+  const test: ValueTest = (certValue) => {
     if (exact.size > 0) {
       const canonical = canon.cert(certValue);
       if (canonical !== undefined && exact.has(canonical)) return true;
     }
-    for (const test of tests) if (test(certValue)) return true;
+    for (const one of tests) if (one(certValue)) return true;
     return false;
   };
+  return { test, pure: !predicates };
 }

@@ -107,13 +107,14 @@ function compileCombination(combination: MatcherCombination<unknown>, path: stri
   if (kind === 'not' && operands.length !== 1) throw new MtlsConfigError(path, 'not() takes exactly one matcher');
   const compiled = operands.map((m, i) => compileAny(m, kind === 'not' ? `${path}.not` : `${path}.${kind}[${i}]`));
   const readsCn = compiled.some((c) => c.readsCn);
+  const pure = compiled.every((c) => c.pure);
   const tests = compiled.map((c) => c.test);
   if (kind === 'not') {
     const [inner] = tests as [CertTest];
-    return { test: (cert, req) => !inner(cert, req), readsCn };
+    return { test: (cert, req) => !inner(cert, req), readsCn, pure };
   }
-  if (kind === 'anyOf') return { test: (cert, req) => tests.some((t) => t(cert, req)), readsCn };
-  return { test: (cert, req) => tests.every((t) => t(cert, req)), readsCn };
+  if (kind === 'anyOf') return { test: (cert, req) => tests.some((t) => t(cert, req)), readsCn, pure };
+  return { test: (cert, req) => tests.every((t) => t(cert, req)), readsCn, pure };
 }
 
 function compileAny(matcher: unknown, path: string): CompiledFields {
@@ -133,10 +134,19 @@ function compileAny(matcher: unknown, path: string): CompiledFields {
  * @throws MtlsConfigError naming the offending path (`matcher.san.dns[2]`) and the fix.
  */
 export function compileMatcher<Req = unknown>(matcher: CertMatcher<Req>, path = 'matcher'): CompiledMatcher<Req> {
-  const { test, readsCn } = compileAny(matcher, path);
+  return compileRule(matcher, path).test;
+}
+
+/**
+ * {@link compileMatcher}, and whether the matcher is pure: free of predicates, so that its answer for one
+ * certificate object is the same on every request and may be remembered.
+ * @internal
+ */
+export function compileRule<Req = unknown>(matcher: CertMatcher<Req>, path: string): { test: CompiledMatcher<Req>; pure: boolean } {
+  const { test, readsCn, pure } = compileAny(matcher, path);
   // Refused here, above every combinator: inside not() a CN test's own `false` would become a match.
-  if (readsCn) return (cert, req) => cert !== undefined && !hasAmbiguousCn(cert) && test(cert, req);
-  return (cert, req) => cert !== undefined && test(cert, req);
+  if (readsCn) return { test: (cert, req) => cert !== undefined && !hasAmbiguousCn(cert) && test(cert, req), pure };
+  return { test: (cert, req) => cert !== undefined && test(cert, req), pure };
 }
 
 /**
