@@ -109,6 +109,26 @@ describe('decodeAlbHeaders', { skip: skipWithoutOpenssl() }, () => {
     }
   });
 
+  test('one serial number from five CAs: the four latest issuers keep their entries, and cache.max counts sets', () => {
+    const fromCa = (name: string): Record<string, string> => {
+      const ca = { ...caLadder(0), names: [`CN=${name}`] };
+      const key = newKey();
+      return albHeaders(buildCert({ subject: `CN=of ${name}`, issuer: ca.names[0]!, key, signer: ca.keys[0]!, extensions: clientExtensions(key, ca.keys[0]!), serial: 0x01 }));
+    };
+    const sets = ['CA 1', 'CA 2', 'CA 3', 'CA 4', 'CA 5'].map(fromCa);
+    const options = {};
+    const first = sets.map((h) => decodeAlbHeaders(h, options));
+    assert.deepEqual(first.map((c) => c?.commonName), ['of CA 1', 'of CA 2', 'of CA 3', 'of CA 4', 'of CA 5']);
+    for (let i = 1; i < 5; i++) assert.equal(decodeAlbHeaders(sets[i]!, options), first[i], `CA ${i + 1} stays cached`);
+    assert.notEqual(decodeAlbHeaders(sets[0]!, options), first[0], 'the oldest of five issuers was dropped');
+    // cache.max bounds the number of sets, whatever the serial numbers: two slots hold the two latest.
+    const small = { cache: { max: 2 } };
+    const kept = sets.slice(0, 3).map((h) => decodeAlbHeaders(h, small));
+    assert.equal(decodeAlbHeaders(sets[2]!, small), kept[2]);
+    assert.equal(decodeAlbHeaders(sets[1]!, small), kept[1]);
+    assert.notEqual(decodeAlbHeaders(sets[0]!, small), kept[0], 'a third set does not fit in max 2');
+  });
+
   test('crossCheck: false trusts the side headers and decodes the leaf only on demand', () => {
     const options = { crossCheck: false };
     const broken = { ...headers, [LEAF]: 'not%20a%20certificate' };

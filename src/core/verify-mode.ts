@@ -3,7 +3,6 @@
  * against the leaf (defence in depth), and cache the result per exact header set.
  * @module
  */
-import { LRUCache } from 'lru-cache';
 import { MtlsError } from '../errors.js';
 import { createClientCertificate, decodeLeafPem, malformedLeaf, parseLeafStructure, type HeaderFields } from './certificate.js';
 import { createDN, dnEquals, parseDN } from './dn.js';
@@ -13,6 +12,7 @@ import { urlDecodeHeader } from './pem.js';
 import { serialsEqual } from './serial.js';
 import type { ClientCertificate, DistinguishedName } from './types.js';
 import { checkValidityPeriod, parseSerialHeader, parseValidityHeader, type Validity } from './validity.js';
+import { VerifyCache } from './verify-cache.js';
 import type { CertificateStructure } from './x509.js';
 
 /** Verify-mode settings, already validated. */
@@ -139,16 +139,6 @@ function buildEntry(raw: RawHeaders, config: VerifyModeConfig): Entry {
   return { certificate, hit: { certificate, cached: true }, raw, validity };
 }
 
-/**
- * The cache key: serial number and issuer, which name one certificate. Not the leaf header itself: Node
- * hands every request fresh strings, and hashing a ~1.5 KB leaf costs more than the rest of a cache hit.
- * Two header sets with one key (another encoding of the leaf, a changed side header) share a slot, so a
- * client varying its encoding cannot fill the cache; the last one decoded holds the slot.
- */
-function cacheKey(raw: RawHeaders): string {
-  return `${raw.serialNumber}\n${raw.issuer}`;
-}
-
 function sameHeaders(a: RawHeaders, b: RawHeaders): boolean {
   return a.leaf === b.leaf && a.subject === b.subject && a.issuer === b.issuer && a.serialNumber === b.serialNumber &&
     a.validity === b.validity;
@@ -156,17 +146,18 @@ function sameHeaders(a: RawHeaders, b: RawHeaders): boolean {
 
 /** A verify-mode decoder: `decode(headers, now)` returns the certificate, `undefined` without headers, or throws. */
 export function createVerifyModeDecoder(config: VerifyModeConfig): (bag: HeaderBag, now: number) => Decoded | undefined {
-  const cache = config.cacheMax === false ? undefined : new LRUCache<string, Entry>({ max: config.cacheMax });
+  const cache = config.cacheMax === false ? undefined : new VerifyCache<Entry>(config.cacheMax);
   return function decodeVerifyMode(bag, now) {
     const raw = readHeaders(bag, config.names, config.crossCheck);
     if (raw === undefined) return undefined;
-    // A hit needs all five values identical to a set that was fully decoded and cross-checked before.
-    const key = cache === undefined ? '' : cacheKey(raw);
-    let entry = cache?.get(key);
+    // A hit needs all five values identical to a set that was fully decoded and cross-checked before. Two
+    // sets of one serial and issuer (another encoding of the leaf, a changed side header) share a slot,
+    // so a client varying its encoding cannot fill the cache; the last one decoded holds it.
+    let entry = cache?.get(raw.serialNumber, raw.issuer);
     const cached = entry !== undefined && sameHeaders(entry.raw, raw);
     if (!cached) {
       entry = buildEntry(raw, config);
-      cache?.set(key, entry);
+      cache?.set(entry);
     }
     if (config.checkValidity) checkValidityPeriod(entry!.validity, now, config.clockToleranceMs);
     return cached ? entry!.hit : { certificate: entry!.certificate, cached: false };
