@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import util from 'node:util';
 import { before, describe, test } from 'node:test';
 import request from 'supertest';
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
@@ -150,6 +151,40 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
     });
 
+    test("albMtls()'s record leaves no trace on the request a handler can see", async () => {
+      const app = create();
+      app.use((req, _res, next) => { (req as { before?: unknown }).before = [...req.rawHeaders]; next(); });
+      app.use(albMtls(), albMtls()); // twice: the second replaces the first record
+      app.get('/a', requireCN('clientA'), (req, res) => {
+        const raw = req.rawHeaders;
+        res.json({
+          same: util.isDeepStrictEqual(raw, (req as { before?: unknown }).before),
+          symbols: Object.getOwnPropertySymbols(raw).length + Object.getOwnPropertySymbols(req.headers).length,
+          keys: Reflect.ownKeys(raw).length === raw.length + 1, // the indices and length
+          headers: Object.getOwnPropertyNames(req.headers).every((name) => name === name.toLowerCase() && !name.includes('alb-mtls')),
+          inspected: util.inspect(raw, { showHidden: true }) === util.inspect([...raw], { showHidden: true }),
+        });
+      });
+      app.use(jsonErrors);
+      const res = await request(app).get('/a').set(certs.clientA);
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { same: true, symbols: 0, keys: true, headers: true, inspected: true });
+    });
+
+    test('guards still recognise the request when a middleware replaces req.rawHeaders or req.headers', async () => {
+      const app = create();
+      app.use(albMtls());
+      app.use((req, _res, next) => {
+        req.rawHeaders = req.rawHeaders.filter(() => true);
+        req.headers = { ...req.headers };
+        next();
+      });
+      app.get('/a', requireCN('clientA'), ok);
+      app.use(jsonErrors);
+      const res = await request(app).get('/a').set(certs.clientA);
+      assert.equal(res.status, 200);
+    });
+
     test('a request albMtls() refused or found no certificate on still counts as handled (401, not 500)', async () => {
       const app = create();
       app.use(albMtls());
@@ -197,4 +232,16 @@ describe('guard construction errors', () => {
       assert.throws(build, (error: unknown) => error instanceof MtlsConfigError && error.option === option && message.test(error.message));
     });
   }
+});
+
+describe('a request object without rawHeaders (called directly, not through Node)', () => {
+  test('albMtls() still records it, so guards answer 401 rather than 500', () => {
+    const req = { headers: {}, socket: { remoteAddress: '203.0.113.9' } } as unknown as Parameters<RequestHandler>[0];
+    const res = {} as Parameters<RequestHandler>[1];
+    const seen: unknown[] = [];
+    albMtls()(req, res, (error?: unknown) => seen.push(error));
+    requireCN('clientA')(req, res, (error?: unknown) => seen.push(error));
+    assert.equal(seen[0], undefined);
+    assert.equal((seen[1] as { code?: string } | undefined)?.code, 'ERR_MTLS_CERT_REQUIRED');
+  });
 });
