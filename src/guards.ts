@@ -7,7 +7,7 @@
 import { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileMatcher, type CertMatcher, type CompiledMatcher } from './core/match.js';
-import { compileField } from './core/match-compile.js';
+import { compileField, type CertTest } from './core/match-compile.js';
 import type { ValueMatchers } from './core/match-values.js';
 import type { ClientCertificate } from './core/types.js';
 import { MtlsConfigError, MtlsError } from './errors.js';
@@ -78,7 +78,15 @@ function subjectAttributeGuard(name: string, field: 'cn' | 'ou', args: readonly 
   if (args.length === 0) throw new MtlsConfigError(name, `needs at least one value, such as ${name}('clientA')`);
   // One field test per argument (so errors name `requireCN[1][0]`), any of which may match.
   const tests = args.map((arg, i) => compileField(field, arg, `${name}[${i}]`));
-  return guardWith((cert, req) => cert !== undefined && tests.some((t) => t(cert, req)));
+  if (tests.length === 1) {
+    const [only] = tests as [CertTest];
+    return guardWith((cert, req) => cert !== undefined && only(cert, req));
+  }
+  return guardWith((cert, req) => {
+    if (cert === undefined) return false;
+    for (const test of tests) if (test(cert, req)) return true;
+    return false;
+  });
 }
 
 /**
