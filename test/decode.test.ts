@@ -109,24 +109,37 @@ describe('decodeAlbHeaders', { skip: skipWithoutOpenssl() }, () => {
     }
   });
 
-  test('one serial number from five CAs: the four latest issuers keep their entries, and cache.max counts sets', () => {
-    const fromCa = (name: string): Record<string, string> => {
-      const ca = { ...caLadder(0), names: [`CN=${name}`] };
-      const key = newKey();
-      return albHeaders(buildCert({ subject: `CN=of ${name}`, issuer: ca.names[0]!, key, signer: ca.keys[0]!, extensions: clientExtensions(key, ca.keys[0]!), serial: 0x01 }));
-    };
-    const sets = ['CA 1', 'CA 2', 'CA 3', 'CA 4', 'CA 5'].map(fromCa);
+  const fromCa = (name: string, serial = 0x01): Record<string, string> => {
+    const ca = { ...caLadder(0), names: [`CN=${name}`] };
+    const key = newKey();
+    return albHeaders(buildCert({ subject: `CN=of ${name}`, issuer: ca.names[0]!, key, signer: ca.keys[0]!, extensions: clientExtensions(key, ca.keys[0]!), serial }));
+  };
+
+  test('one serial number from nine CAs: the eight most recently used issuers keep their entries', () => {
+    const sets = Array.from({ length: 9 }, (_, i) => fromCa(`CA ${i + 1}`));
     const options = {};
     const first = sets.map((h) => decodeAlbHeaders(h, options));
-    assert.deepEqual(first.map((c) => c?.commonName), ['of CA 1', 'of CA 2', 'of CA 3', 'of CA 4', 'of CA 5']);
-    for (let i = 1; i < 5; i++) assert.equal(decodeAlbHeaders(sets[i]!, options), first[i], `CA ${i + 1} stays cached`);
-    assert.notEqual(decodeAlbHeaders(sets[0]!, options), first[0], 'the oldest of five issuers was dropped');
-    // cache.max bounds the number of sets, whatever the serial numbers: two slots hold the two latest.
-    const small = { cache: { max: 2 } };
-    const kept = sets.slice(0, 3).map((h) => decodeAlbHeaders(h, small));
-    assert.equal(decodeAlbHeaders(sets[2]!, small), kept[2]);
-    assert.equal(decodeAlbHeaders(sets[1]!, small), kept[1]);
-    assert.notEqual(decodeAlbHeaders(sets[0]!, small), kept[0], 'a third set does not fit in max 2');
+    assert.deepEqual(first.map((c) => c?.commonName), sets.map((_, i) => `of CA ${i + 1}`));
+    // Taking turns between eight of them, every request is a hit (no thrashing inside the slot).
+    for (let round = 0; round < 3; round++) {
+      for (let i = 1; i < 9; i++) assert.equal(decodeAlbHeaders(sets[i]!, options), first[i], `CA ${i + 1}, round ${round}`);
+    }
+    // CA 2 was used longest ago; a hit makes it the most recent, so CA 1's return pushes out CA 3 instead.
+    assert.equal(decodeAlbHeaders(sets[1]!, options), first[1]);
+    assert.notEqual(decodeAlbHeaders(sets[0]!, options), first[0], 'CA 1 had been dropped for CA 9');
+    assert.equal(decodeAlbHeaders(sets[1]!, options), first[1], 'CA 2 was used recently and stays');
+    assert.notEqual(decodeAlbHeaders(sets[2]!, options), first[2], 'CA 3, the least recently used, made room');
+  });
+
+  test('cache.max counts header sets, not serial numbers, when serials are shared between CAs', () => {
+    const cas = ['CA x', 'CA y', 'CA z'];
+    const sets = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((serial) => cas.map((name) => fromCa(name, serial)));
+    const options = { cache: { max: 10 } };
+    const first = sets.map((h) => decodeAlbHeaders(h, options));
+    // Newest first, each check a hit until the first miss: how many sets the cache held.
+    let held = 0;
+    for (let i = sets.length - 1; i >= 0 && decodeAlbHeaders(sets[i]!, options) === first[i]; i--) held++;
+    assert.ok(held >= 7 && held <= 10, `held ${held} sets with cache.max 10`);
   });
 
   test('crossCheck: false trusts the side headers and decodes the leaf only on demand', () => {

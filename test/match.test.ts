@@ -148,6 +148,20 @@ describe('matchCert', () => {
     assert.equal(compiled(fakeCert(), undefined), true);
     assert.equal(compiled(fakeCert({ subject: 'CN=clientB' }), undefined), false);
   });
+
+  test('a RegExp is checked as it is copied: getters that change between reads cannot slip a flag or an unanchored source in', () => {
+    const flagged = /^clientA$/;
+    Object.defineProperty(flagged, 'flags', { get: ((n = 0) => () => (n++ === 0 ? 'g' : ''))() });
+    assert.throws(() => compileMatcher({ cn: flagged }), { option: 'matcher.cn' });
+    const unanchored = /^clientA$/;
+    Object.defineProperty(unanchored, 'source', { get: ((n = 0) => () => (n++ === 0 ? 'clientA' : '^clientA$'))() });
+    assert.throws(() => compileMatcher({ cn: unanchored }), { option: 'matcher.cn' });
+    // Read in the other order, the check sees the harmless value and the copy gets the bad one.
+    const late = /^clientA$/;
+    Object.defineProperty(late, 'source', { get: ((n = 0) => () => (n++ === 0 ? '^clientA$' : 'clientA'))() });
+    const compiled = (() => { try { return compileMatcher({ cn: late }); } catch { return undefined; } })();
+    assert.ok(compiled === undefined || compiled(fakeCert({ subject: 'CN=clientAdmin' }), undefined) === false);
+  });
 });
 
 type ErrorRow = readonly [name: string, matcher: unknown, option: string, message: RegExp];

@@ -102,9 +102,11 @@ function compileOne(item: unknown, path: string, canon: Canon, exact: Set<string
     return false;
   }
   if (item instanceof RegExp) {
-    const problem = regExpProblem(item);
-    if (problem !== undefined) throw new MtlsConfigError(path, `RegExp ${item} ${problem}`);
-    const copy = new RegExp(item.source, item.flags); // later changes to the caller's RegExp cannot reach us
+    // Copied first, then checked: the caller's object (its getters included) is read once, so what was
+    // checked is what runs, and later changes to it cannot reach us.
+    const copy = new RegExp(item.source, item.flags);
+    const problem = regExpProblem(copy);
+    if (problem !== undefined) throw new MtlsConfigError(path, `RegExp ${copy} ${problem}`);
     tests.push((value) => copy.test(value));
     return false;
   }

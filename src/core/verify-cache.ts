@@ -10,33 +10,41 @@ export interface CacheableSet {
 }
 
 /**
- * Most issuers one serial number keeps entries for. Serial numbers are unique per CA only: two private CAs
- * numbering from 1 issue the same serials, and each keeps its entry. Beyond this many, the oldest goes, so
- * varying the issuer header's encoding cannot grow one serial's share of the cache.
+ * Most issuers one serial number keeps entries for. Serial numbers are unique per CA only: private CAs
+ * numbering from 1 issue the same serials, and each keeps its entry. Beyond this many, the least recently
+ * used goes, so varying the issuer header's encoding cannot grow one serial's share of the cache.
  */
-const ISSUERS_PER_SERIAL = 4;
+const ISSUERS_PER_SERIAL = 8;
 
 /**
  * An LRU of header sets keyed by the serial number header, each slot holding the sets of up to
- * {@link ISSUERS_PER_SERIAL} issuers, the latest first. Keyed by the serial alone because Node hands every
- * request fresh strings: hashing the serial costs a fraction of building and hashing serial + issuer (0.7 µs
- * a request, measured in a server), and the issuer is then one string comparison. `max` bounds the number of
- * sets, not of serials.
+ * {@link ISSUERS_PER_SERIAL} issuers, the most recently used first. Keyed by the serial alone because Node
+ * hands every request fresh strings: hashing the serial costs a fraction of building and hashing serial +
+ * issuer (0.7 µs a request, measured in a server), and the issuer is then one string comparison. `max`
+ * bounds the number of sets, not of serials.
  */
 export class VerifyCache<Entry extends CacheableSet> {
-  readonly #lru: LRUCache<string, readonly Entry[]>;
+  readonly #lru: LRUCache<string, Entry[]>;
   readonly #perSerial: number;
 
   constructor(max: number) {
     this.#perSerial = Math.min(ISSUERS_PER_SERIAL, max);
-    this.#lru = new LRUCache<string, readonly Entry[]>({ max, maxSize: max, sizeCalculation: (sets) => sets.length });
+    this.#lru = new LRUCache<string, Entry[]>({ max, maxSize: max, sizeCalculation: (sets) => sets.length });
   }
 
-  /** The set decoded from this serial number and issuer header, if cached. */
+  /** The set decoded from this serial number and issuer header, if cached; it becomes its slot's first. */
   get(serialNumber: string, issuer: string): Entry | undefined {
     const sets = this.#lru.get(serialNumber);
     if (sets === undefined) return undefined;
-    for (const entry of sets) if (entry.raw.issuer === issuer) return entry;
+    for (let i = 0; i < sets.length; i++) {
+      const entry = sets[i]!;
+      if (entry.raw.issuer !== issuer) continue;
+      if (i > 0) {
+        sets.copyWithin(1, 0, i);
+        sets[0] = entry;
+      }
+      return entry;
+    }
     return undefined;
   }
 
