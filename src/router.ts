@@ -101,8 +101,8 @@ export function routeByCert(rules: readonly CertRoute[], options?: RouteByCertOp
     let chosen: RequestHandler | undefined;
     try {
       cert = certificateOf(req);
-      const present = cert;
-      chosen = present === undefined ? undefined : routes[firstMatch(present, req)]?.handler;
+      const index = cert === undefined ? -1 : firstMatch(cert, req);
+      chosen = index === -1 ? undefined : routes[index]!.handler;
     } catch (error) {
       next(error);
       return;

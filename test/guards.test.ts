@@ -15,6 +15,16 @@ const ok: RequestHandler = (_req, res) => {
   res.type('text').send('ok');
 };
 
+/** albMtls(), then `between` (a middleware that tampers with the request, if any), then requireCN('clientA') on /a. */
+function tamperedApp(create: () => Express, between?: RequestHandler): Express {
+  const app = create();
+  app.use(albMtls());
+  if (between) app.use(between);
+  app.get('/a', requireCN('clientA'), ok);
+  app.use(jsonErrors);
+  return app;
+}
+
 function guardedApp(create: () => Express): Express {
   const app = create();
   app.use(albMtls());
@@ -116,11 +126,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         (cert: object) => Object.create(cert) as object,
         () => ({ commonName: 'clientA', subject: { get: () => 'clientA' } }),
       ]) {
-        const app = create();
-        app.use(albMtls());
-        app.use((req, _res, next) => { req.clientCert = replace(req.clientCert!) as typeof req.clientCert; next(); });
-        app.get('/a', requireCN('clientA'), ok);
-        app.use(jsonErrors);
+        const app = tamperedApp(create, (req, _res, next) => { req.clientCert = replace(req.clientCert!) as typeof req.clientCert; next(); });
         const res = await request(app).get('/a').set(certs.clientA);
         assert.equal(res.status, 500);
         assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
@@ -128,11 +134,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
     });
 
     test('a forged req.clientCert on a request that came without a certificate is refused', async () => {
-      const app = create();
-      app.use(albMtls());
-      app.use((req, _res, next) => { req.clientCert = { commonName: 'clientA' } as unknown as typeof req.clientCert; next(); });
-      app.get('/a', requireCN('clientA'), ok);
-      app.use(jsonErrors);
+      const app = tamperedApp(create, (req, _res, next) => { req.clientCert = { commonName: 'clientA' } as unknown as typeof req.clientCert; next(); });
       const res = await request(app).get('/a');
       assert.equal(res.status, 500);
       assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
@@ -172,25 +174,17 @@ for (const { name, create } of EXPRESS_VERSIONS) {
     });
 
     test('guards still recognise the request when a middleware replaces req.rawHeaders or req.headers', async () => {
-      const app = create();
-      app.use(albMtls());
-      app.use((req, _res, next) => {
+      const app = tamperedApp(create, (req, _res, next) => {
         req.rawHeaders = req.rawHeaders.filter(() => true);
         req.headers = { ...req.headers };
         next();
       });
-      app.get('/a', requireCN('clientA'), ok);
-      app.use(jsonErrors);
       const res = await request(app).get('/a').set(certs.clientA);
       assert.equal(res.status, 200);
     });
 
     test('a request albMtls() refused or found no certificate on still counts as handled (401, not 500)', async () => {
-      const app = create();
-      app.use(albMtls());
-      app.get('/a', requireCN('clientA'), ok);
-      app.use(jsonErrors);
-      const res = await request(app).get('/a');
+      const res = await request(tamperedApp(create)).get('/a');
       assert.equal(res.status, 401);
       assert.equal(res.body.code, 'ERR_MTLS_CERT_REQUIRED');
     });
