@@ -28,10 +28,15 @@ import { markdownTable, median } from './stats.js';
 
 type Library = typeof import('../src/index.js');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCENARIOS: Record<string, (lib: Library, trustStore: string) => RequestHandler[]> = {
-  verify: (lib) => [lib.albMtls()],
-  requireCN: (lib) => [lib.albMtls(), lib.requireCN('clientA')],
-  passthrough: (lib, trustStore) => [lib.albMtls({ mode: 'passthrough', trustStore })],
+/** What each scenario mounts: `use` with `app.use()`, `route` on the route (as the README mounts guards). */
+interface Mounted {
+  readonly use: RequestHandler[];
+  readonly route: RequestHandler[];
+}
+const SCENARIOS: Record<string, (lib: Library, trustStore: string) => Mounted> = {
+  verify: (lib) => ({ use: [lib.albMtls()], route: [] }),
+  requireCN: (lib) => ({ use: [lib.albMtls()], route: [lib.requireCN('clientA')] }),
+  passthrough: (lib, trustStore) => ({ use: [lib.albMtls({ mode: 'passthrough', trustStore })], route: [] }),
 };
 
 /** `src/` as it was at `ref`, extracted once per commit; returns the directory holding it. */
@@ -73,11 +78,11 @@ async function insideApp(express: string, chains: RequestHandler[][], record: Re
   return app;
 }
 
-/** One complete app per version, its handlers as ordinary layers (for whole-request timing). */
-async function completeApp(express: string, handlers: RequestHandler[]): Promise<Express> {
+/** One complete app per version, mounted as users mount it (for whole-request timing). */
+async function completeApp(express: string, { use, route }: Mounted): Promise<Express> {
   const app = await createApp(express);
-  for (const handler of handlers) app.use(handler);
-  app.get('/', (req, res) => { res.status(req.clientCert === undefined ? 500 : 200).send('ok'); });
+  for (const handler of use) app.use(handler);
+  app.get('/', ...route, (req, res) => { res.status(req.clientCert === undefined ? 500 : 200).send('ok'); });
   return app;
 }
 
@@ -89,7 +94,7 @@ async function serve(scenario: string, express: string, beforeDir: string, whole
   const chains = [before, after].map((lib) => SCENARIOS[scenario]!(lib, trustStore));
   await servePair(async (record) => whole
     ? randomDispatch([await completeApp(express, chains[0]!), await completeApp(express, chains[1]!)], record)
-    : insideApp(express, chains, record));
+    : insideApp(express, chains.map(({ use, route }) => [...use, ...route]), record));
 }
 
 /** Parent side: starts the server, loads it, prints one row per round and the summary. */

@@ -14,7 +14,7 @@ import { MtlsConfigError, MtlsError } from './errors.js';
 import { certificateOf } from './request-state.js';
 
 /** A request known to carry a client certificate: what handlers after a guard may assume. */
-export type CertRequest = Request & { clientCert: ClientCertificate };
+export type CertRequest = Request & { readonly clientCert: ClientCertificate };
 
 /**
  * The request's certificate, for handlers mounted after a guard (or anywhere a certificate is mandatory).

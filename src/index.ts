@@ -36,8 +36,12 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The client certificate decoded by `albMtls()`, or `undefined` when the request carries none. */
-      clientCert?: ClientCertificate | undefined;
+      /**
+       * The client certificate decoded by `albMtls()`, or `undefined` when the request carries none.
+       * Read-only: assigning it after `albMtls()` throws a `TypeError`, and guards refuse (500
+       * `ERR_MTLS_NOT_CONFIGURED`) a value `albMtls()` did not put there.
+       */
+      readonly clientCert?: ClientCertificate | undefined;
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
- * What `albMtls()` leaves on a request: `req.clientCert`, and the record that it handled the request, so
- * guards can tell "no certificate" (401) from "the middleware was never mounted" (500
- * `ERR_MTLS_NOT_CONFIGURED`).
+ * What `albMtls()` leaves on a request: `req.clientCert`, defined read-only, which is also the record that it
+ * handled the request, so guards can tell "no certificate" (401) from "the middleware was never mounted"
+ * (500 `ERR_MTLS_NOT_CONFIGURED`).
  * @module
  */
 import { MtlsError } from './errors.js';
@@ -9,57 +9,61 @@ import type { ClientCertificate } from './core/types.js';
 
 // Behind Express (which swaps every request's prototype) each new property on a request object costs a
 // fresh V8 hidden class: about 1.5 µs per write, measured in a server. So `req.clientCert` is the only
-// property written, once, and the record that albMtls() handled the request lives in a WeakMap beside it,
-// holding what was attached: the certificate, or the header-name set when there was none. A guard trusts
-// `req.clientCert` only if it is exactly what albMtls() attached to this request, so a copy, a forgery,
-// or a certificate carried over from another request fails closed. The maps live on `globalThis` under a
-// registered symbol so that the ESM and CommonJS builds, when an app loads both, agree; the key names the
-// layout, so releases with another layout never share it.
-const kState = Symbol.for('express-alb-mtls.request-state.v1');
+// property written, once, and it doubles as the record: albMtls() defines it read-only, which an assignment
+// never produces. A guard trusts `req.clientCert` only if it is such a read-only property holding undefined
+// or a certificate albMtls() attached, so a copy or a forgery (not a certificate it attached), a certificate
+// assigned onto a request it did not handle (a writable property) and an overwrite (a TypeError in strict
+// code) all fail closed. A WeakMap keyed by the request did the same invisibly but cost 1-2 µs a request
+// (V8 gives each request an identity hash in a runtime call, and every GC sweeps the table), measured in a
+// server. The maps live on `globalThis` under a registered symbol so that the ESM and CommonJS builds, when
+// an app loads both, agree; the key names the layout, so releases with another layout never share it.
+const kState = Symbol.for('express-alb-mtls.request-state.v2');
 interface State {
-  /** What `albMtls()` attached to each request it handled: the certificate, or the header names without one. */
-  readonly requests: WeakMap<object, ClientCertificate | ReadonlySet<string>>;
-  /** The header names read by the `albMtls()` that attached each certificate (one entry per certificate object). */
+  /**
+   * The header names read by the `albMtls()` that attached each certificate (one entry per certificate
+   * object, shared by every request it is attached to): only certificates albMtls() attached are keys.
+   */
   readonly certificates: WeakMap<object, ReadonlySet<string>>;
+  /** The header names read on each request `albMtls()` handled without a certificate (not the warm path). */
+  readonly uncertified: WeakMap<object, ReadonlySet<string>>;
 }
 const registry = globalThis as { [kState]?: State };
-const state: State = (registry[kState] ??= { requests: new WeakMap(), certificates: new WeakMap() });
+const state: State = (registry[kState] ??= { certificates: new WeakMap(), uncertified: new WeakMap() });
 const NONE: ReadonlySet<string> = new Set();
 
-interface MarkedRequest {
-  clientCert?: ClientCertificate | undefined;
-}
-
-/** Sets `req.clientCert` (the one write to `req`) and records that `albMtls()` handled the request. */
+/** Defines `req.clientCert` read-only (the one property added to `req`) and records what `albMtls()` read. */
 export function attachCertificate(req: object, certificate: ClientCertificate | undefined, certificateHeaders: ReadonlySet<string>): void {
-  (req as MarkedRequest).clientCert = certificate;
-  if (certificate === undefined) {
-    state.requests.set(req, certificateHeaders);
-    return;
-  }
-  state.requests.set(req, certificate);
-  if (state.certificates.get(certificate) !== certificateHeaders) state.certificates.set(certificate, certificateHeaders);
+  // Configurable, so that a second albMtls() on the same request (or `delete`) can replace it.
+  Object.defineProperty(req, 'clientCert', { value: certificate, writable: false, enumerable: true, configurable: true });
+  if (certificate === undefined) state.uncertified.set(req, certificateHeaders);
+  else if (state.certificates.get(certificate) !== certificateHeaders) state.certificates.set(certificate, certificateHeaders);
 }
 
 /**
- * The header names `albMtls()` read on `req`, or `undefined` when it did not handle `req` or when
+ * `req`'s own `clientCert` property when it has exactly the attributes `albMtls()` gives it, else
+ * `undefined` (an assignment makes it writable; `Object.defineProperty(req, 'clientCert', { value })` makes
+ * it neither enumerable nor configurable).
+ */
+function readOnlyProperty(req: object): PropertyDescriptor | undefined {
+  const property = Object.getOwnPropertyDescriptor(req, 'clientCert');
+  const ours = property !== undefined && property.writable === false && property.enumerable === true && property.configurable === true;
+  return ours ? property : undefined;
+}
+
+/** The header names `albMtls()` read when it defined `property` on `req`; `undefined` when it did not. */
+function headersRead(req: object, property: PropertyDescriptor): ReadonlySet<string> | undefined {
+  const value: unknown = property.value;
+  if (value === undefined) return state.uncertified.get(req);
+  return typeof value === 'object' && value !== null ? state.certificates.get(value) : undefined;
+}
+
+/**
+ * Names of the certificate headers `albMtls()` read on `req`: empty when it did not handle `req`, or when
  * `req.clientCert` is no longer what it attached.
  */
-function recorded(req: object): ReadonlySet<string> | undefined {
-  const attached = state.requests.get(req);
-  const current = (req as MarkedRequest).clientCert;
-  if (attached instanceof Set) return current === undefined ? attached : undefined;
-  return attached !== undefined && attached === current ? (state.certificates.get(attached) ?? NONE) : undefined;
-}
-
-/** Names of the certificate headers `albMtls()` read on `req` (empty when it did not run). */
 export function certificateHeadersOf(req: object): ReadonlySet<string> {
-  return recorded(req) ?? NONE;
-}
-
-/** `true` once `albMtls()` handled `req`, and `req.clientCert` is still what it attached. */
-export function wasSeen(req: object): boolean {
-  return recorded(req) !== undefined;
+  const property = readOnlyProperty(req);
+  return (property && headersRead(req, property)) ?? NONE;
 }
 
 /**
@@ -67,6 +71,7 @@ export function wasSeen(req: object): boolean {
  * @throws MtlsError `ERR_MTLS_NOT_CONFIGURED` when `albMtls()` did not run before.
  */
 export function certificateOf(req: object): ClientCertificate | undefined {
-  if (!wasSeen(req)) throw new MtlsError('ERR_MTLS_NOT_CONFIGURED');
-  return (req as MarkedRequest).clientCert;
+  const property = readOnlyProperty(req);
+  if (property === undefined || headersRead(req, property) === undefined) throw new MtlsError('ERR_MTLS_NOT_CONFIGURED');
+  return property.value as ClientCertificate | undefined;
 }

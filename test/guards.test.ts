@@ -120,31 +120,68 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       assert.match(res.body.message, /mount albMtls\(\)/);
     });
 
-    test('a certificate albMtls() did not attach is refused: a copy or a forgery in req.clientCert', async () => {
-      for (const replace of [
-        (cert: object) => ({ ...cert }),
-        (cert: object) => Object.create(cert) as object,
-        () => ({ commonName: 'clientA', subject: { get: () => 'clientA' } }),
-      ]) {
-        const app = tamperedApp(create, (req, _res, next) => { req.clientCert = replace(req.clientCert!) as typeof req.clientCert; next(); });
+    test('req.clientCert is read-only after albMtls(): overwriting it throws, so the request fails (500)', async () => {
+      const thrown: unknown[] = [];
+      const capture: ErrorRequestHandler = (err, _req, res, _next) => {
+        thrown.push(err);
+        res.status(500).end();
+      };
+      for (const withCert of [true, false]) {
+        const app = tamperedApp(create, (req, _res, next) => {
+          (req as { clientCert?: unknown }).clientCert = { commonName: 'clientA' };
+          next();
+        });
+        app.use(capture);
+        const res = await request(app).get('/a').set(withCert ? certs.clientA : {});
+        assert.equal(res.status, 500);
+      }
+      assert.equal(thrown.length, 2);
+      for (const error of thrown) assert.ok(error instanceof TypeError && /read.only/.test(error.message), String(error));
+    });
+
+    test('sloppy-mode code cannot overwrite req.clientCert either: the assignment is ignored', async () => {
+      // Code compiled by new Function is sloppy: a failed assignment is silent there, and the certificate stays.
+      const overwrite = new Function('req', "req.clientCert = { commonName: 'clientA' };") as (req: unknown) => void;
+      const app = tamperedApp(create, (req, _res, next) => { overwrite(req); next(); });
+      assert.equal((await request(app).get('/a').set(certs.clientB)).status, 403);
+      assert.equal((await request(app).get('/a')).status, 401);
+    });
+
+    test('a copy or a forgery put in req.clientCert another way is refused (500 ERR_MTLS_NOT_CONFIGURED)', async () => {
+      const attributes = { writable: false, enumerable: true, configurable: true };
+      const replacements: Array<(req: Record<string, unknown>) => void> = [
+        (req) => { const cert = req.clientCert as object; delete req.clientCert; req.clientCert = cert; }, // writable
+        (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: { ...(req.clientCert as object) } }); },
+        (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: Object.create(req.clientCert as object) }); },
+        (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: { commonName: 'clientA' } }); },
+        (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: 'clientA' }); },
+        (req) => { const cert = req.clientCert; delete req.clientCert; Object.defineProperty(req, 'clientCert', { value: cert }); },
+        (req) => { const cert = req.clientCert; Object.defineProperty(req, 'clientCert', { enumerable: true, configurable: true, get: () => cert }); },
+      ];
+      for (const replace of replacements) {
+        const app = tamperedApp(create, (req, _res, next) => { replace(req as unknown as Record<string, unknown>); next(); });
+        const res = await request(app).get('/a').set(certs.clientA);
+        assert.equal(res.status, 500, replace.toString());
+        assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+      }
+    });
+
+    test('a forged req.clientCert on a request albMtls() did not handle is refused', async () => {
+      for (const forged of [{ commonName: 'clientA' }, undefined]) {
+        const app = create();
+        app.get('/a', (req, _res, next) => { (req as { clientCert?: unknown }).clientCert = forged; next(); }, requireCN('clientA'), ok);
+        app.use(jsonErrors);
         const res = await request(app).get('/a').set(certs.clientA);
         assert.equal(res.status, 500);
         assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
       }
     });
 
-    test('a forged req.clientCert on a request that came without a certificate is refused', async () => {
-      const app = tamperedApp(create, (req, _res, next) => { req.clientCert = { commonName: 'clientA' } as unknown as typeof req.clientCert; next(); });
-      const res = await request(app).get('/a');
-      assert.equal(res.status, 500);
-      assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
-    });
-
     test('a certificate carried over from another request does not authorize a request albMtls() did not handle', async () => {
       let kept: unknown;
       const app = create();
       app.get('/login', albMtls(), (req, res) => { kept = req.clientCert; res.end(); });
-      app.get('/admin', (req, _res, next) => { req.clientCert = kept as typeof req.clientCert; next(); }, requireCN('clientA'), ok);
+      app.get('/admin', (req, _res, next) => { (req as { clientCert?: unknown }).clientCert = kept; next(); }, requireCN('clientA'), ok);
       app.use(jsonErrors);
       await request(app).get('/login').set(certs.clientA).expect(200);
       assert.ok(kept !== undefined);
@@ -155,10 +192,22 @@ for (const { name, create } of EXPRESS_VERSIONS) {
 
     test("albMtls()'s record leaves no trace on the request a handler can see", async () => {
       const app = create();
-      app.use((req, _res, next) => { (req as { before?: unknown }).before = [...req.rawHeaders]; next(); });
+      let keysBefore: Array<string | symbol> = [];
+      let added: unknown[] = [];
+      app.use((req, _res, next) => {
+        (req as { before?: unknown }).before = [...req.rawHeaders];
+        keysBefore = Reflect.ownKeys(req);
+        next();
+      });
       app.use(albMtls(), albMtls()); // twice: the second replaces the first record
+      app.use((req, _res, next) => {
+        added = Reflect.ownKeys(req).filter((key) => !keysBefore.includes(key)).map((key) => [String(key), Object.getOwnPropertyDescriptor(req, key)]);
+        next();
+      });
       app.get('/a', requireCN('clientA'), (req, res) => {
         const raw = req.rawHeaders;
+        // The one property albMtls() adds: req.clientCert, read-only, enumerable and configurable.
+        assert.deepEqual(added, [['clientCert', { value: req.clientCert, writable: false, enumerable: true, configurable: true }]]);
         res.json({
           same: util.isDeepStrictEqual(raw, (req as { before?: unknown }).before),
           symbols: Object.getOwnPropertySymbols(raw).length + Object.getOwnPropertySymbols(req.headers).length,

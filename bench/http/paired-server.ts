@@ -37,7 +37,7 @@ async function buildApp(id: string, version: string): Promise<Express> {
   if (scenario === undefined) throw new Error(`unknown scenario ${id}`);
   const app = await createApp(version);
   for (const handler of await scenario.build(readFixtures())) app.use(handler);
-  app.get('/', finalHandler(scenario.expectsCert));
+  app.get('/', ...(await scenario.route?.() ?? []), finalHandler(scenario.expectsCert));
   app.use(errorHandler);
   return app;
 }

@@ -30,6 +30,7 @@ export const PAIRS: readonly Pair[] = [
   { a: 'bare', b: 'propertyLayer', target: 0 },
   { a: 'bare', b: 'verify', target: 0.95 },
   { a: 'bare', b: 'requireCN', target: 0.95 },
+  { a: 'bare', b: 'requireCNLayer', target: 0 },
   { a: 'bare', b: 'routeByCert', target: 0.9 },
   { a: 'bare', b: 'passthrough', target: 0.95 },
   { a: 'handrolled', b: 'cold', target: 1.0, aim: 1.5 },

@@ -23,8 +23,13 @@ export interface Scenario {
   readonly expectsCert: boolean;
   /** A reference for the whole-request pairs only (not part of the HTTP suite unless named). */
   readonly referenceOnly?: boolean;
-  /** The middleware under test, in order; the server times them as one unit. */
+  /** The middleware under test, in order, mounted with `app.use()`; the server times them as one unit. */
   build(fixtures: Fixtures): Promise<RequestHandler[]>;
+  /**
+   * Handlers mounted on the route itself, before its final handler (`app.get('/', ...route, final)`), as the
+   * README mounts guards. The timed servers of the HTTP suite run them inside the timed unit, after `build`'s.
+   */
+  route?(): Promise<RequestHandler[]>;
 }
 
 const pass: RequestHandler = (_req, _res, next) => next();
@@ -82,14 +87,15 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 'bare', number: 0, title: 'bare Express', headers: 'warm', expectsCert: false, build: async () => [] },
   { id: 'verify', number: 1, title: 'albMtls() verify, warm', headers: 'warm', expectsCert: true,
     build: async () => [await albMtls()] },
-  { id: 'requireCN', number: 2, title: "albMtls() + requireCN('clientA'), warm", headers: 'warm', expectsCert: true,
-    build: async () => [await albMtls(), await requireClientA()] },
+  // As the README's quick start has it: `app.use(albMtls())`, then `app.get(path, requireCN('clientA'), handler)`.
+  { id: 'requireCN', number: 2, title: "albMtls() + requireCN('clientA') on the route, warm", headers: 'warm',
+    expectsCert: true, build: async () => [await albMtls()], route: async () => [await requireClientA()] },
   { id: 'routeByCert', number: 3, title: 'albMtls() + routeByCert, 50 rules, last matches', headers: 'warm',
     expectsCert: true, build: async () => [await albMtls(), await fiftyRules()] },
   { id: 'passthrough', number: 4, title: 'albMtls() passthrough, 3-cert chain, warm', headers: 'passthrough',
     expectsCert: true, build: async (f) => [await albMtls({ mode: 'passthrough', trustStore: f.ecdsa.root })] },
   { id: 'cold', number: 5, title: "cold: albMtls() + requireCN, new cert every request", headers: 'pool',
-    expectsCert: true, build: async () => [await albMtls(), await requireClientA()] },
+    expectsCert: true, build: async () => [await albMtls()], route: async () => [await requireClientA()] },
   { id: 'handrolled', number: 6, title: 'hand-rolled X509Certificate + RegExp', headers: 'pool', expectsCert: true,
     build: async () => [handRolled] },
   // What any middleware costs Express 5 just by being there: the first app.use() layer of an app.
@@ -98,6 +104,9 @@ export const SCENARIOS: readonly Scenario[] = [
   // The API's floor: that layer, writing `req.clientCert` (a new property on a request behind Express).
   { id: 'propertyLayer', number: 8, title: 'one middleware layer writing req.clientCert (reference)', headers: 'warm',
     expectsCert: false, referenceOnly: true, build: async () => [writeProperty] },
+  // Scenario 2 with the guard as an app-wide layer of its own (`app.use(requireCN(...))`) instead of on the route.
+  { id: 'requireCNLayer', number: 9, title: "albMtls() + app.use(requireCN('clientA')), warm (reference)", headers: 'warm',
+    expectsCert: true, referenceOnly: true, build: async () => [await albMtls(), await requireClientA()] },
 ];
 
 /** Looks scenarios up by id or number (`1`, `verify`); bare Express is always included, first. */

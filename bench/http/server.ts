@@ -35,7 +35,8 @@ async function start(id: string, version: string, toggleBlock: number | undefine
   const recorder = new Recorder();
   const toggle = toggleBlock === undefined ? undefined : new BlockToggle(toggleBlock);
   const app = await createApp(version);
-  const handlers = await scenario.build(readFixtures());
+  // Route handlers join the timed unit: what it measures is the time inside everything the scenario adds.
+  const handlers = [...await scenario.build(readFixtures()), ...(await scenario.route?.() ?? [])];
   app.use(toggle ? toggledChain(handlers, toggle) : timedChain(handlers, recorder));
   // Toggle mode's "off" blocks carry no certificate: the handler must answer them alike.
   app.get('/', finalHandler(scenario.expectsCert && toggle === undefined));
