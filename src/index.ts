@@ -38,9 +38,9 @@ declare global {
     interface Request {
       /**
        * The client certificate decoded by `albMtls()`, or `undefined` when the request carries none.
-       * Read-only: once `albMtls()` has set it, assigning, re-defining or deleting it throws a `TypeError` in
-       * strict code (and does nothing in sloppy code); guards refuse (500 `ERR_MTLS_NOT_CONFIGURED`) a value
-       * `albMtls()` did not put there.
+       * Read-only: once `albMtls()` has set it, `Object.defineProperty` on it throws, and assigning or deleting
+       * it throws a `TypeError` in strict code (and does nothing in sloppy code); guards refuse (500
+       * `ERR_MTLS_NOT_CONFIGURED`) a value `albMtls()` did not put there.
        */
       readonly clientCert?: ClientCertificate | undefined;
     }

@@ -10,7 +10,7 @@ import type { Decoded } from './core/verify-mode.js';
 import { DEFAULT_HEADER_NAMES } from './core/headers.js';
 import { MtlsConfigError, MtlsError } from './errors.js';
 import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
-import { attachCertificate } from './request-state.js';
+import { attachCertificate, attachRefusal } from './request-state.js';
 
 const MTLS_PREFIX = 'x-amzn-mtls-';
 
@@ -151,17 +151,17 @@ export function albMtls(options?: AlbMtlsOptions): RequestHandler {
   }
   const compiled = compile(checkOptionsObject(options, 'albMtls'));
   return function albMtlsMiddleware(req: Request, _res: Response, next: NextFunction): void {
-    // `req.clientCert` is written exactly once, on every path (see request-state.ts for why).
+    // `req.clientCert` is defined exactly once, on every path (see request-state.ts for why).
     let decoded: Decoded | undefined;
     try {
       decoded = handle(compiled, req);
+      attachCertificate(req, decoded?.certificate, compiled.read);
     } catch (error) {
-      attachCertificate(req, undefined, compiled.read);
+      attachRefusal(req, compiled.read);
       if (error instanceof MtlsError) compiled.emit?.({ type: 'rejected', req, error });
       next(error);
       return;
     }
-    attachCertificate(req, decoded?.certificate, compiled.read);
     if (decoded) compiled.emit?.({ type: 'accepted', req, certificate: decoded.certificate, cached: decoded.cached });
     next();
   };

@@ -28,28 +28,61 @@ interface State {
   readonly certificates: WeakMap<object, ReadonlySet<string>>;
   /** The header names read on each request `albMtls()` handled without a certificate (not the warm path). */
   readonly uncertified: WeakMap<object, ReadonlySet<string>>;
+  /**
+   * Requests on which a second `albMtls()` came to another result than the first (whose property stays):
+   * guards refuse them. Asking about a request never added costs next to nothing (it has no identity hash).
+   */
+  readonly disputed: WeakSet<object>;
 }
 const registry = globalThis as { [kState]?: State };
-const state: State = (registry[kState] ??= { certificates: new WeakMap(), uncertified: new WeakMap() });
+const state: State = (registry[kState] ??= { certificates: new WeakMap(), uncertified: new WeakMap(), disputed: new WeakSet() });
 const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Defines `req.clientCert` (the one property added to `req`) and records what `albMtls()` read. When an
- * earlier `albMtls()` already defined it on this request, that one stays: it cannot be redefined.
+ * earlier `albMtls()` already defined it on this request, that one stays (it cannot be redefined), and
+ * must agree: no certificate on both, or the same certificate.
+ * @throws MtlsError `ERR_MTLS_NOT_CONFIGURED` when they disagree; the request is then refused by guards too.
  */
 export function attachCertificate(req: object, certificate: ClientCertificate | undefined, certificateHeaders: ReadonlySet<string>): void {
   try {
     Object.defineProperty(req, 'clientCert', { value: certificate, writable: false, enumerable: true, configurable: false });
   } catch (error) {
-    if (readOnlyProperty(req) === undefined) throw error; // not albMtls()'s: a frozen request, say
+    const earlier = readOnlyProperty(req);
+    if (earlier === undefined) throw error; // not albMtls()'s: a frozen request, say
+    if (!sameCertificate(earlier.value as ClientCertificate | undefined, certificate)) dispute(req);
     return;
   }
   if (certificate === undefined) state.uncertified.set(req, certificateHeaders);
   else if (state.certificates.get(certificate) !== certificateHeaders) state.certificates.set(certificate, certificateHeaders);
 }
 
+/**
+ * Records that `albMtls()` refused `req`: `req.clientCert` is `undefined`, or, when an earlier `albMtls()`
+ * attached a certificate, guards refuse the request even if an error handler lets it continue.
+ */
+export function attachRefusal(req: object, certificateHeaders: ReadonlySet<string>): void {
+  try {
+    attachCertificate(req, undefined, certificateHeaders);
+  } catch {
+    state.disputed.add(req); // already disputed, or a request nothing can be defined on: refused either way
+  }
+}
+
+/** Two `albMtls()` results agree: both without a certificate, or the same certificate (two caches, two objects). */
+function sameCertificate(a: ClientCertificate | undefined, b: ClientCertificate | undefined): boolean {
+  if (a === b) return true;
+  return a !== undefined && b !== undefined && a.fingerprint256 === b.fingerprint256;
+}
+
+function dispute(req: object): never {
+  state.disputed.add(req);
+  throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', { cause: 'albMtls() ran twice on this request and the second came to another result than the first' });
+}
+
 /** `req`'s own `clientCert` property when it has exactly the attributes `albMtls()` gives it, else `undefined`. */
 function readOnlyProperty(req: object): PropertyDescriptor | undefined {
+  if (state.disputed.has(req)) return undefined;
   const property = Object.getOwnPropertyDescriptor(req, 'clientCert');
   const ours = property !== undefined && property.writable === false && property.enumerable === true && property.configurable === false;
   return ours ? property : undefined;

@@ -173,6 +173,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         (req) => { req.clientCert = { commonName: 'clientA' }; },
         (req) => { req.clientCert = undefined; },
         (req) => { Object.defineProperty(req, 'clientCert', { value: kept }); }, // neither enumerable nor configurable
+        (req) => { Object.defineProperty(req, 'clientCert', { value: kept, enumerable: true, configurable: true }); },
         (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: { ...(kept as object) } }); },
         (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: Object.create(kept as object) }); },
         (req) => { Object.defineProperty(req, 'clientCert', { ...attributes, value: { commonName: 'clientA' } }); },
@@ -190,23 +191,47 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       }
     });
 
-    test('when albMtls() runs twice on a request, the first one decides req.clientCert', async () => {
+    test('when albMtls() runs twice on a request and both agree, the first one\'s req.clientCert stays', async () => {
       const attached: unknown[] = [];
       const app = create();
       app.use(albMtls({ onEvent: (event) => { if (event.type === 'accepted') attached.push(event.certificate); } }), albMtls());
       app.get('/a', requireCN('clientA'), (req, res) => res.json({ first: req.clientCert === attached.at(-1) }));
+      app.use(jsonErrors);
       const res = await request(app).get('/a').set(certs.clientA);
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, { first: true });
-      // A first albMtls() that skipped the request left it without a certificate; a later one does not change that.
-      const skipping = tamperedApp(() => {
-        const inner = create();
-        inner.use(albMtls({ skip: () => true }));
-        return inner;
-      });
-      const skipped = await request(skipping).get('/a').set(certs.clientA);
-      assert.equal(skipped.status, 401);
-      assert.equal(skipped.body.code, 'ERR_MTLS_CERT_REQUIRED');
+      assert.equal((await request(app).get('/a')).status, 401);
+    });
+
+    test('when a second albMtls() comes to another result than the first, the request is refused (500)', async () => {
+      const events: string[] = [];
+      const swallow: ErrorRequestHandler = (_err, _req, _res, next) => { next(); }; // an error handler that lets it continue
+      const second: Array<[string, RequestHandler]> = [
+        ['no certificate after a certificate: stricter trustedProxies', albMtls({ trustedProxies: ['10.0.0.0/8'] })],
+        ['a refusal after a certificate', albMtls({ trustedProxies: ['10.0.0.0/8'], required: true })],
+        ['no certificate after a certificate: other header names', albMtls({ headerNames: { leaf: 'x-client-leaf' } })],
+      ];
+      for (const [what, inner] of second) {
+        const app = create();
+        app.use(albMtls());
+        const sub = create();
+        sub.use(inner, swallow);
+        sub.get('/a', requireCN('clientA'), ok);
+        app.use('/r', sub);
+        app.use(jsonErrors);
+        const res = await request(app).get('/r/a').set(certs.clientA);
+        assert.equal(res.status, 500, what);
+        assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED', what);
+      }
+      // A certificate after none (the first skipped the request): the second reports the refusal.
+      const app = create();
+      app.use(albMtls({ skip: () => true }), albMtls({ onEvent: (event) => events.push(event.type) }));
+      app.get('/a', requireCN('clientA'), ok);
+      app.use(jsonErrors);
+      const res = await request(app).get('/a').set(certs.clientA);
+      assert.equal(res.status, 500);
+      assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+      assert.deepEqual(events, ['rejected']);
     });
 
     test("albMtls()'s record leaves no trace on the request a handler can see", async () => {
