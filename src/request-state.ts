@@ -22,7 +22,7 @@ import type { ClientCertificate } from './core/types.js';
 //
 // The maps live on `globalThis` under a registered symbol so that the ESM and CommonJS builds, when an app
 // loads both, agree; the key names the layout, so releases with another layout never share it.
-const kState = Symbol.for('express-alb-mtls.request-state.v2');
+const kState = Symbol.for('express-alb-mtls.request-state.v3');
 interface State {
   /** The header names read by the `albMtls()` that attached each certificate: only its certificates are keys. */
   readonly certificates: WeakMap<object, ReadonlySet<string>>;
