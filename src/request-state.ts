@@ -48,6 +48,7 @@ export function attachCertificate(req: object, certificate: ClientCertificate | 
   try {
     Object.defineProperty(req, 'clientCert', { value: certificate, writable: false, enumerable: true, configurable: false });
   } catch (error) {
+    if (state.disputed.has(req)) dispute(req);
     const earlier = readOnlyProperty(req);
     if (earlier === undefined) throw error; // not albMtls()'s: a frozen request, say
     if (!sameCertificate(earlier.value as ClientCertificate | undefined, certificate)) dispute(req);

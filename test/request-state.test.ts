@@ -27,6 +27,8 @@ describe('request state', () => {
     assert.equal(certificateOf(req), first);
     assert.throws(() => attachCertificate(req, certificate('BB'), HEADERS), isCode('ERR_MTLS_NOT_CONFIGURED'));
     assert.throws(() => certificateOf(req), isCode('ERR_MTLS_NOT_CONFIGURED'));
+    // A third albMtls() on a disputed request gets the same answer, whatever it found.
+    assert.throws(() => attachCertificate(req, certificate('AA'), HEADERS), isCode('ERR_MTLS_NOT_CONFIGURED'));
   });
 
   test('a refusal after a certificate disputes the request; after none, it is a request without a certificate', () => {
