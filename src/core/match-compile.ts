@@ -34,7 +34,7 @@ export interface CompiledFields extends CompiledTest {
 type FieldCompiler = (value: unknown, path: string) => CompiledTest;
 
 /** The conjunction of `parts` (all must match), pure when every part is. */
-function allParts(parts: readonly CompiledTest[]): CompiledTest {
+export function allParts(parts: readonly CompiledTest[]): CompiledTest {
   const tests = parts.map((p) => p.test);
   const pure = parts.every((p) => p.pure);
   if (tests.length === 1) return { test: tests[0]!, pure };

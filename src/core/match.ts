@@ -7,7 +7,7 @@
  * @module
  */
 import { MtlsConfigError } from '../errors.js';
-import { compileFields, hasAmbiguousCn, isPlainObject, type CertTest, type CompiledFields } from './match-compile.js';
+import { allParts, compileFields, hasAmbiguousCn, isPlainObject, type CertTest, type CompiledFields } from './match-compile.js';
 import { describeValue, type ValueMatchers } from './match-values.js';
 import type { ClientCertificate } from './types.js';
 
@@ -114,7 +114,7 @@ function compileCombination(combination: MatcherCombination<unknown>, path: stri
     return { test: (cert, req) => !inner(cert, req), readsCn, pure };
   }
   if (kind === 'anyOf') return { test: (cert, req) => tests.some((t) => t(cert, req)), readsCn, pure };
-  return { test: (cert, req) => tests.every((t) => t(cert, req)), readsCn, pure };
+  return { ...allParts(compiled), readsCn };
 }
 
 function compileAny(matcher: unknown, path: string): CompiledFields {
