@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { attachCertificate, attachRefusal, certificateOf } from '../src/request-state.js';
 import { MtlsError } from '../src/errors.js';
@@ -12,9 +14,9 @@ function isCode(code: string): (error: unknown) => boolean {
 }
 
 describe('request state', () => {
-  test('a request nothing can be defined on: attaching throws the TypeError, a refusal leaves it refused', () => {
+  test('a request nothing can be defined on: attaching answers ERR_MTLS_NOT_CONFIGURED, a refusal leaves it refused', () => {
     const frozen = Object.freeze({});
-    assert.throws(() => attachCertificate(frozen, undefined, HEADERS), TypeError);
+    assert.throws(() => attachCertificate(frozen, undefined, HEADERS), isCode('ERR_MTLS_NOT_CONFIGURED'));
     attachRefusal(frozen, HEADERS);
     assert.throws(() => certificateOf(frozen), isCode('ERR_MTLS_NOT_CONFIGURED'));
   });
@@ -40,5 +42,31 @@ describe('request state', () => {
     attachRefusal(uncertified, HEADERS);
     attachRefusal(uncertified, HEADERS);
     assert.equal(certificateOf(uncertified), undefined);
+  });
+
+  test('behind a prototype like Express\'s, req.clientCert is an accessor reading the record of that request only', () => {
+    const base = Object.create(IncomingMessage.prototype) as object; // Express's `request`
+    const appRequest = Object.create(base) as object; // an app's `request`
+    const make = (): IncomingMessage => Object.setPrototypeOf(new IncomingMessage(new Socket()), appRequest) as IncomingMessage;
+    const req = make();
+    const cert = certificate('AA');
+    attachCertificate(req, cert, HEADERS);
+    assert.equal(Object.getOwnPropertyDescriptor(req, 'clientCert'), undefined);
+    assert.equal(typeof Object.getOwnPropertyDescriptor(base, 'clientCert')?.get, 'function');
+    assert.equal((req as { clientCert?: unknown }).clientCert, cert);
+    assert.equal(certificateOf(req), cert);
+    const other = make(); // shares the prototypes, not the record
+    assert.equal((other as { clientCert?: unknown }).clientCert, undefined);
+    assert.throws(() => certificateOf(other), isCode('ERR_MTLS_NOT_CONFIGURED'));
+    // Sharing the stream state does not share the record: it names its request.
+    Object.defineProperty(other, '_readableState', { value: (req as unknown as { _readableState: object })._readableState });
+    assert.equal((other as { clientCert?: unknown }).clientCert, undefined);
+    assert.throws(() => certificateOf(other), isCode('ERR_MTLS_NOT_CONFIGURED'));
+    // A prototype that already has its own clientCert: albMtls() defines the property on the request.
+    const shadowing = Object.create(Object.create(IncomingMessage.prototype, { clientCert: { value: 'theirs', writable: true } })) as object;
+    const third = Object.setPrototypeOf(new IncomingMessage(new Socket()), shadowing) as IncomingMessage;
+    attachCertificate(third, cert, HEADERS);
+    assert.equal(Object.getOwnPropertyDescriptor(third, 'clientCert')?.value, cert);
+    assert.equal(certificateOf(third), cert);
   });
 });
