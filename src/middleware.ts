@@ -151,7 +151,7 @@ export function albMtls(options?: AlbMtlsOptions): RequestHandler {
   }
   const compiled = compile(checkOptionsObject(options, 'albMtls'));
   return function albMtlsMiddleware(req: Request, _res: Response, next: NextFunction): void {
-    // `req.clientCert` is defined exactly once, on every path (see request-state.ts for why).
+    // albMtls()'s result is recorded exactly once, on every path (see request-state.ts).
     let decoded: Decoded | undefined;
     try {
       decoded = handle(compiled, req);
