@@ -38,9 +38,10 @@ declare global {
     interface Request {
       /**
        * The client certificate decoded by `albMtls()`, or `undefined` when the request carries none.
-       * Read-only: once `albMtls()` has set it, `Object.defineProperty` on it throws, and assigning or deleting
-       * it throws a `TypeError` in strict code (and does nothing in sloppy code); guards refuse (500
-       * `ERR_MTLS_NOT_CONFIGURED`) a value `albMtls()` did not put there.
+       * An accessor on Express's request prototype reading what `albMtls()` recorded for this request (an own
+       * read-only property on requests without that prototype). Read-only: once `albMtls()` has set it,
+       * assigning it throws a `TypeError`; guards refuse (500 `ERR_MTLS_NOT_CONFIGURED`) a request on which
+       * it reads anything else.
        */
       readonly clientCert?: ClientCertificate | undefined;
     }
