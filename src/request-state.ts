@@ -50,9 +50,9 @@ function createRecordStore(): RecordStore {
     static read(holder: object): RequestRecord | undefined {
       return #record in holder ? (holder as Stamp).#record : undefined;
     }
+    /** Write-once: writing to a holder that has a record throws a `TypeError`. */
     static write(holder: object, record: RequestRecord): void {
-      if (#record in holder) (holder as Stamp).#record = record;
-      else new Stamp(holder, record);
+      new Stamp(holder, record);
     }
   }
   return { read: Stamp.read, write: Stamp.write };
@@ -84,6 +84,9 @@ function createState(): State {
     // with this one keep working); guards refuse what it puts there.
     set(this: object, value: unknown): void {
       if (recordFor(this) !== undefined) throw new TypeError('req.clientCert is read-only: albMtls() has set it on this request');
+      if (Object.getOwnPropertyDescriptor(this, 'clientCert')?.set === accessor.set) {
+        throw new TypeError("clientCert on Express's request prototype is express-alb-mtls's accessor and cannot be assigned");
+      }
       Object.defineProperty(this, 'clientCert', { value, writable: true, enumerable: true, configurable: true });
     },
     enumerable: false,
@@ -99,6 +102,7 @@ function holderOf(req: object): object {
 }
 
 function recordIn(records: RecordStore, req: object): RequestRecord | undefined {
+  if (typeof req !== 'object' || req === null) return undefined; // an accessor's `this` can be anything
   const record = records.read(holderOf(req));
   return record?.owner === req ? record : undefined;
 }
@@ -150,13 +154,27 @@ function defineOwnProperty(req: object, certificate: ClientCertificate | undefin
  * when nothing can be recorded on `req`.
  */
 export function attachCertificate(req: object, certificate: ClientCertificate | undefined, certificateHeaders: ReadonlySet<string>): void {
-  const earlier = recordOf(req);
+  const holder = holderOf(req);
+  const earlier = state.records.read(holder);
   if (earlier !== undefined) {
+    // Another object's record (`req` wraps or inherits from a request albMtls() handled) is never replaced.
+    if (earlier.owner !== req) throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', { cause: "this request's stream state holds another request's record" });
     if (earlier.disputed || !sameCertificate(earlier.certificate, certificate)) dispute(earlier);
     return;
   }
-  if (!accessorServes(req)) defineOwnProperty(req, certificate);
-  state.records.write(holderOf(req), { owner: req, certificate, read: certificateHeaders, disputed: false });
+  const servedByAccessor = accessorServes(req);
+  if (!servedByAccessor) defineOwnProperty(req, certificate);
+  state.records.write(holder, { owner: req, certificate, read: certificateHeaders, disputed: false });
+  if (servedByAccessor && (req as { clientCert?: unknown }).clientCert !== certificate) distrustPrototype(req, certificate);
+}
+
+/**
+ * Code gave a prototype in `req`'s chain a `clientCert` of its own after the accessor was found to serve it:
+ * that prototype's requests get the own read-only property from now on, so handlers read the certificate.
+ */
+function distrustPrototype(req: object, certificate: ClientCertificate | undefined): void {
+  state.prototypes.set(Object.getPrototypeOf(req) as object, false);
+  defineOwnProperty(req, certificate);
 }
 
 /**
