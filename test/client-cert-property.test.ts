@@ -205,6 +205,58 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       assert.deepEqual({ ...own, value: undefined }, { value: undefined, writable: false, enumerable: true, configurable: false });
     });
 
+    test('a clientCert given to an app\'s request prototype later does not change what handlers read', async () => {
+      const app = create();
+      app.use(albMtls());
+      app.get('/a', requireCN('clientA'), (req, res) => res.json({ cn: req.clientCert?.commonName ?? null }));
+      app.get('/any', (req, res) => res.json({ cn: req.clientCert?.commonName ?? null }));
+      app.use(jsonErrors);
+      assert.deepEqual((await request(app).get('/a').set(certs.clientA)).body, { cn: 'clientA' }); // the accessor serves it
+      (app.request as { clientCert?: unknown }).clientCert = { commonName: 'clientA' }; // through the setter
+      assert.deepEqual((await request(app).get('/any').set(certs.clientB)).body, { cn: 'clientB' });
+      assert.deepEqual((await request(app).get('/any')).body, { cn: null });
+      assert.equal((await request(app).get('/a').set(certs.clientB)).status, 403);
+      assert.deepEqual((await request(app).get('/a').set(certs.clientA)).body, { cn: 'clientA' });
+    });
+
+    test('the accessor on Express\'s request prototype cannot be assigned over; odd receivers read undefined', async () => {
+      const app = create();
+      app.get('/a', albMtls(), (_req, res) => res.end());
+      await request(app).get('/a').set(certs.clientA).expect(200);
+      const [base, descriptor] = clientCertHolder(app.request) ?? [];
+      assert.ok(base !== undefined && descriptor?.get !== undefined);
+      assert.throws(() => { (base as { clientCert?: unknown }).clientCert = null; }, TypeError);
+      assert.equal(Object.getOwnPropertyDescriptor(base, 'clientCert')?.get, descriptor.get, 'still the accessor');
+      for (const receiver of [1, 'x', null, undefined, {}, base]) assert.equal(Reflect.apply(descriptor.get, receiver, []), undefined);
+    });
+
+    test('an object made from a handled request cannot take its record, even through albMtls()', async () => {
+      let outcome: unknown;
+      const app = create();
+      app.use(albMtls());
+      app.get('/a', (req, res, next) => {
+        const derived = Object.create(req) as Request;
+        albMtls()(derived, res, (error?: unknown) => {
+          requireCN('clientA')(req, res, (guardError?: unknown) => {
+            outcome = { derived: (error as { code?: string } | undefined)?.code, original: guardError ?? 'passed', cn: req.clientCert?.commonName };
+            next();
+          });
+        });
+      }, ok);
+      await request(app).get('/a').set(certs.clientA).expect(200);
+      assert.deepEqual(outcome, { derived: 'ERR_MTLS_NOT_CONFIGURED', original: 'passed', cn: 'clientA' });
+    });
+
+    test('the record lives in the request\'s stream state: replacing req._readableState loses it (refused, 500)', async () => {
+      const app = tamperedApp(create, (req) => {
+        const state = req._readableState as object;
+        req._readableState = Object.assign(Object.create(Object.getPrototypeOf(state) as object) as object, state);
+      });
+      const res = await request(app).get('/a').set(certs.clientA);
+      assert.equal(res.status, 500);
+      assert.equal(res.body.code, 'ERR_MTLS_NOT_CONFIGURED');
+    });
+
     test('a sub-app reads and guards the certificate that albMtls() attached in its parent', async () => {
       const app = create();
       const sub = create();
