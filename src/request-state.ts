@@ -15,7 +15,8 @@ import type { ClientCertificate } from './core/types.js';
 // and the record is a private field on the request's stream state (`req._readableState`): an object Node
 // creates with each request, that no app or adaptor replaces, and whose hidden classes V8 still shares.
 // Requests without Express's prototype (plain Node servers, mocks) get an own read-only property instead.
-// Measured in one server (Express 5 / 4): 1.2 / 1.1 µs less per request than defining an own property.
+// Measured, whole request paired against defining an own property: 0.992 of the time on Express 5, 0.982
+// on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15).
 
 /** `albMtls()`'s result on one request. */
 interface RequestRecord {
@@ -74,16 +75,15 @@ const state: State = (registry[kState] ??= createState());
 const NONE: ReadonlySet<string> = new Set();
 
 function createState(): State {
-  const records = createRecordStore();
-  const recordFor = (req: object): RequestRecord | undefined => recordIn(records, req);
+  // The accessor reads through `recordOf`, hence through `state`: the one store, whichever build made it.
   const accessor: PropertyDescriptor = {
     get(this: object): ClientCertificate | undefined {
-      return recordFor(this)?.certificate;
+      return recordOf(this)?.certificate;
     },
     // On a request albMtls() did not handle, an assignment behaves as on any object (apps sharing Express
     // with this one keep working); guards refuse what it puts there.
     set(this: object, value: unknown): void {
-      if (recordFor(this) !== undefined) throw new TypeError('req.clientCert is read-only: albMtls() has set it on this request');
+      if (recordOf(this) !== undefined) throw new TypeError('req.clientCert is read-only: albMtls() has set it on this request');
       if (Object.getOwnPropertyDescriptor(this, 'clientCert')?.set === accessor.set) {
         throw new TypeError("clientCert on Express's request prototype is express-alb-mtls's accessor and cannot be assigned");
       }
@@ -92,7 +92,7 @@ function createState(): State {
     enumerable: false,
     configurable: true,
   };
-  return { records, accessor, prototypes: new WeakMap() };
+  return { records: createRecordStore(), accessor, prototypes: new WeakMap() };
 }
 
 /** Where a request's record is kept: its stream state when it has one (see above), else the request. */
@@ -101,14 +101,11 @@ function holderOf(req: object): object {
   return typeof streamState === 'object' && streamState !== null ? streamState : req;
 }
 
-function recordIn(records: RecordStore, req: object): RequestRecord | undefined {
-  if (typeof req !== 'object' || req === null) return undefined; // an accessor's `this` can be anything
-  const record = records.read(holderOf(req));
-  return record?.owner === req ? record : undefined;
-}
-
+/** `req`'s record: the one its holder keeps, when it names `req`. */
 function recordOf(req: object): RequestRecord | undefined {
-  return recordIn(state.records, req);
+  if (typeof req !== 'object' || req === null) return undefined; // an accessor's `this` can be anything
+  const record = state.records.read(holderOf(req));
+  return record?.owner === req ? record : undefined;
 }
 
 /** Whether `req.clientCert` reaches the accessor: Express's request prototype is in `req`'s chain, unshadowed. */
