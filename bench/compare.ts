@@ -13,6 +13,10 @@
  * Flags: --whole  --ref (default HEAD)  --scenario verify|requireCN|passthrough (default requireCN)  --express 4|5
  *        --rounds N (default 5)  --requests N per round (default 20000)  --connections N (default 10)
  * Fixtures come from `npm run bench` (or `-- --quick`) and are made here when missing.
+ * Both versions must share request-state's registry key (`express-alb-mtls.request-state.vN`): with two keys
+ * there are two `req.clientCert` accessors, and the version installing second falls back to an own property
+ * on every request, which skews the comparison. Against an older key, give the working tree that key while
+ * measuring.
  * @module
  */
 import { execFileSync } from 'node:child_process';

@@ -10,6 +10,7 @@ import type { Decoded } from './core/verify-mode.js';
 import { DEFAULT_HEADER_NAMES } from './core/headers.js';
 import { MtlsConfigError, MtlsError } from './errors.js';
 import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
+import { createHeaderScanner, type HeaderScanner } from './header-scan.js';
 import { attachCertificate, attachRefusal } from './request-state.js';
 
 const MTLS_PREFIX = 'x-amzn-mtls-';
@@ -25,10 +26,7 @@ interface Compiled {
   readonly owned: ReadonlySet<string>;
   /** The names the configured mode reads. */
   readonly read: ReadonlySet<string>;
-  /** One bit per read name, so the duplicate check needs no per-request Set. */
-  readonly readBits: ReadonlyMap<string, number>;
-  /** First character codes of the owned names (and of the `x-amzn-mtls-` prefix), folded with `| 0x20`. */
-  readonly firstChars: ReadonlySet<number>;
+  readonly scan: HeaderScanner;
 }
 
 function functionOption<T extends (...args: never[]) => unknown>(options: Record<string, unknown>, key: string): T | undefined {
@@ -40,18 +38,16 @@ function functionOption<T extends (...args: never[]) => unknown>(options: Record
 function compile(options: Record<string, unknown>): Compiled {
   const decoder = compileDecoder(options);
   const onEvent = functionOption<(event: MtlsEvent) => void>(options, 'onEvent');
+  const owned = new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]);
   return {
     decoder,
     trusted: trustedProxies(options),
     required: booleanOption(options, 'required', false),
     skip: functionOption(options, 'skip'),
     emit: onEvent ? safeEmitter(onEvent) : undefined,
-    owned: new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]),
+    owned,
     read: new Set(decoder.modeHeaders),
-    readBits: new Map(decoder.modeHeaders.map((name, i) => [name, 1 << i])),
-    // Folded as the lookup folds them (`| 0x20`): `_` and `^` are header-name characters too, and fold to
-    // other codes than themselves.
-    firstChars: new Set([...Object.values(decoder.names), MTLS_PREFIX].map((name) => name.charCodeAt(0) | 0x20)),
+    scan: createHeaderScanner(decoder.modeHeaders, owned, MTLS_PREFIX),
   };
 }
 
@@ -86,31 +82,6 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
   return removed;
 }
 
-/**
- * One pass over `req.rawHeaders` (an array: cheaper than enumerating `req.headers`): throws for a read
- * header that appears twice (Node would join the lines with ", ", and DNs contain commas), and tells whether
- * an owned header the configuration does not read is present.
- */
-function scanRawHeaders(req: IncomingMessage, c: Compiled, checkDuplicates: boolean): boolean {
-  const raw = req.rawHeaders;
-  let seen = 0;
-  let unread = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    // Fast skip: every owned name starts with one of a few letters (ALB's with "x").
-    if (!c.firstChars.has(name.charCodeAt(0) | 0x20)) continue;
-    const lower = name.toLowerCase();
-    const bit = c.readBits.get(lower);
-    if (bit !== undefined) {
-      if (checkDuplicates && (seen & bit) !== 0) throw new MtlsError('ERR_MTLS_DUPLICATE_HEADER', { header: lower });
-      seen |= bit;
-    } else if (isOwned(lower, c.owned)) {
-      unread = true;
-    }
-  }
-  return unread;
-}
-
 /** The request's certificate, `undefined` without one; throws `MtlsError` for a refused request. */
 function handle(c: Compiled, req: Request): Decoded | undefined {
   const peer = req.socket?.remoteAddress;
@@ -120,7 +91,7 @@ function handle(c: Compiled, req: Request): Decoded | undefined {
     if (c.skip?.(req)) return undefined;
   } else {
     const skipped = c.skip?.(req) === true;
-    if (scanRawHeaders(req, c, !skipped)) {
+    if (c.scan(req.rawHeaders, !skipped)) {
       // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
       // sends these here, and code reading req.headers by those names must not see them.
       const headers = stripHeaders(req, (name) => isOwned(name, c.owned) && !c.read.has(name));

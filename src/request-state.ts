@@ -7,6 +7,7 @@
 import { IncomingMessage } from 'node:http';
 import { MtlsError } from './errors.js';
 import type { ClientCertificate } from './core/types.js';
+import { createStampStore, type StampStore } from './private-stamp.js';
 
 // Why no property is added to the request. Express swaps every request's prototype, and V8 then stops
 // sharing hidden classes between requests: every property added to a request afterwards builds a new one,
@@ -16,7 +17,8 @@ import type { ClientCertificate } from './core/types.js';
 // creates with each request, that no app or adaptor replaces, and whose hidden classes V8 still shares.
 // Requests without Express's prototype (plain Node servers, mocks) get an own read-only property instead.
 // Measured, whole request paired against defining an own property: 0.992 of the time on Express 5, 0.982
-// on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15).
+// on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15). For the same reason `albMtls()` checks
+// what `req.clientCert` reads without reading it on the request (`prototypeReachesAccessor`, P16).
 
 /** `albMtls()`'s result on one request. */
 interface RequestRecord {
@@ -29,55 +31,29 @@ interface RequestRecord {
   disputed: boolean;
 }
 
-interface RecordStore {
-  readonly read: (holder: object) => RequestRecord | undefined;
-  readonly write: (holder: object, record: RequestRecord) => void;
-}
-
-/** Private fields stamped on existing objects: invisible to `Reflect.ownKeys`, `util.inspect` and copies. */
-function createRecordStore(): RecordStore {
-  // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- the constructor is the point: see below
-  class Holder {
-    constructor(holder: object) {
-      return holder as Holder; // a constructor returning an object makes `this` that object in subclasses
-    }
-  }
-  class Stamp extends Holder {
-    #record: RequestRecord;
-    constructor(holder: object, record: RequestRecord) {
-      super(holder);
-      this.#record = record;
-    }
-    static read(holder: object): RequestRecord | undefined {
-      return #record in holder ? (holder as Stamp).#record : undefined;
-    }
-    /** Write-once: writing to a holder that has a record throws a `TypeError`. */
-    static write(holder: object, record: RequestRecord): void {
-      new Stamp(holder, record);
-    }
-  }
-  return { read: Stamp.read, write: Stamp.write };
-}
-
 interface State {
-  readonly records: RecordStore;
+  readonly records: StampStore<RequestRecord>;
   /** `req.clientCert`, as installed on request prototypes. */
   readonly accessor: PropertyDescriptor;
+  /** A receiver for which the accessor returns the receiver itself: a lookup that gets it back reached the accessor. */
+  readonly probe: object;
   /** Request prototypes through which `req.clientCert` reaches the accessor (`false`: it cannot). */
   readonly prototypes: WeakMap<object, boolean>;
 }
 
 // On `globalThis` under a registered symbol, so that the ESM and CommonJS builds, when an app loads both,
 // share one store and one accessor; the key names the layout, so releases with another never share it.
-const kState = Symbol.for('express-alb-mtls.request-state.v4');
+const kState = Symbol.for('express-alb-mtls.request-state.v5');
 const registry = globalThis as { [kState]?: State };
 const state: State = (registry[kState] ??= createState());
 const NONE: ReadonlySet<string> = new Set();
 
 function createState(): State {
+  const probe = Object.freeze(Object.create(null) as object);
   // The accessor reads through `recordOf`, hence through `state`: the one store, whichever build made it.
   const accessor: PropertyDescriptor = {
-    get(this: object): ClientCertificate | undefined {
+    get(this: object): ClientCertificate | object | undefined {
+      if (this === probe) return probe;
       return recordOf(this)?.certificate;
     },
     // On a request albMtls() did not handle, an assignment behaves as on any object (apps sharing Express
@@ -92,7 +68,7 @@ function createState(): State {
     enumerable: false,
     configurable: true,
   };
-  return { records: createRecordStore(), accessor, prototypes: new WeakMap() };
+  return { records: createStampStore(), accessor, probe, prototypes: new WeakMap() };
 }
 
 /** Where a request's record is kept: its stream state when it has one (see above), else the request. */
@@ -162,7 +138,17 @@ export function attachCertificate(req: object, certificate: ClientCertificate | 
   const servedByAccessor = accessorServes(req);
   if (!servedByAccessor) defineOwnProperty(req, certificate);
   state.records.write(holder, { owner: req, certificate, read: certificateHeaders, disputed: false });
-  if (servedByAccessor && (req as { clientCert?: unknown }).clientCert !== certificate) distrustPrototype(req, certificate);
+  if (servedByAccessor && !prototypeReachesAccessor(req)) distrustPrototype(req, certificate);
+}
+
+/**
+ * Whether `clientCert` looked up on `req`'s prototypes reaches the accessor (`accessorServes` checked `req`
+ * itself), so that handlers read the certificate. The lookup starts at the prototype on purpose: reading
+ * `req.clientCert` instead misses V8's inline caches on the request's new hidden class, 0.6 µs in an
+ * Express 5 server, where this costs 15 ns.
+ */
+function prototypeReachesAccessor(req: object): boolean {
+  return Reflect.get(Object.getPrototypeOf(req) as object, 'clientCert', state.probe) === state.probe;
 }
 
 /**

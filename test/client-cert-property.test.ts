@@ -219,6 +219,16 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       assert.deepEqual((await request(app).get('/a').set(certs.clientA)).body, { cn: 'clientA' });
     });
 
+    test('a clientCert getter given to an app\'s request prototype later does not change what handlers read either', async () => {
+      const app = create();
+      app.use(albMtls());
+      app.get('/any', (req, res) => res.json({ cn: req.clientCert?.commonName ?? null }));
+      assert.deepEqual((await request(app).get('/any').set(certs.clientA)).body, { cn: 'clientA' });
+      // A getter that answers for any receiver, as a probe of what req.clientCert reaches would see it.
+      Object.defineProperty(app.request, 'clientCert', { get: () => ({ commonName: 'forged' }), configurable: true });
+      assert.deepEqual((await request(app).get('/any').set(certs.clientB)).body, { cn: 'clientB' });
+    });
+
     test('the accessor on Express\'s request prototype cannot be assigned over; odd receivers read undefined', async () => {
       const app = create();
       app.get('/a', albMtls(), (_req, res) => res.end());
