@@ -5,6 +5,7 @@
  * @module
  */
 import { IncomingMessage } from 'node:http';
+import { types } from 'node:util';
 import { MtlsError } from './errors.js';
 import type { ClientCertificate } from './core/types.js';
 import { createStampStore, type StampStore } from './private-stamp.js';
@@ -18,7 +19,7 @@ import { createStampStore, type StampStore } from './private-stamp.js';
 // Requests without Express's prototype (plain Node servers, mocks) get an own read-only property instead.
 // Measured, whole request paired against defining an own property: 0.992 of the time on Express 5, 0.982
 // on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15). For the same reason `albMtls()` checks
-// what `req.clientCert` reads without reading it on the request (`prototypeReachesAccessor`, P16).
+// that `req.clientCert` reaches the accessor without reading it on the request (`accessorServes`, P16).
 
 /** `albMtls()`'s result on one request. */
 interface RequestRecord {
@@ -35,25 +36,19 @@ interface State {
   readonly records: StampStore<RequestRecord>;
   /** `req.clientCert`, as installed on request prototypes. */
   readonly accessor: PropertyDescriptor;
-  /** A receiver for which the accessor returns the receiver itself: a lookup that gets it back reached the accessor. */
-  readonly probe: object;
-  /** Request prototypes through which `req.clientCert` reaches the accessor (`false`: it cannot). */
-  readonly prototypes: WeakMap<object, boolean>;
 }
 
 // On `globalThis` under a registered symbol, so that the ESM and CommonJS builds, when an app loads both,
 // share one store and one accessor; the key names the layout, so releases with another never share it.
-const kState = Symbol.for('express-alb-mtls.request-state.v5');
+const kState = Symbol.for('express-alb-mtls.request-state.v6');
 const registry = globalThis as { [kState]?: State };
 const state: State = (registry[kState] ??= createState());
 const NONE: ReadonlySet<string> = new Set();
 
 function createState(): State {
-  const probe = Object.freeze(Object.create(null) as object);
   // The accessor reads through `recordOf`, hence through `state`: the one store, whichever build made it.
   const accessor: PropertyDescriptor = {
-    get(this: object): ClientCertificate | object | undefined {
-      if (this === probe) return probe;
+    get(this: object): ClientCertificate | undefined {
       return recordOf(this)?.certificate;
     },
     // On a request albMtls() did not handle, an assignment behaves as on any object (apps sharing Express
@@ -68,7 +63,7 @@ function createState(): State {
     enumerable: false,
     configurable: true,
   };
-  return { records: createStampStore(), accessor, probe, prototypes: new WeakMap() };
+  return { records: createStampStore(), accessor };
 }
 
 /** Where a request's record is kept: its stream state when it has one (see above), else the request. */
@@ -84,31 +79,31 @@ function recordOf(req: object): RequestRecord | undefined {
   return record?.owner === req ? record : undefined;
 }
 
-/** Whether `req.clientCert` reaches the accessor: Express's request prototype is in `req`'s chain, unshadowed. */
+/**
+ * Whether reading `req.clientCert` runs the accessor, which is installed on first use. Decided for every
+ * request (code may give a prototype a `clientCert` of its own at any time) from the property's holders
+ * alone: no getter or proxy trap runs, and `req.clientCert` is not read, which would miss V8's inline caches
+ * on the request's new hidden class (0.6 µs in an Express 5 server, against 0.1 µs for this walk).
+ */
 function accessorServes(req: object): boolean {
-  const proto = Object.getPrototypeOf(req) as object | null;
-  if (proto === null) return false;
-  let serves = state.prototypes.get(proto);
-  if (serves === undefined) state.prototypes.set(proto, (serves = installAccessor(proto)));
-  return serves && !Object.hasOwn(req, 'clientCert');
+  // A proxy's traps answer as they like; `Object.getPrototypeOf` is called on no proxy.
+  if (types.isProxy(req) || Object.hasOwn(req, 'clientCert')) return false;
+  let object = Object.getPrototypeOf(req) as object | null;
+  for (; object !== null && !types.isProxy(object); object = Object.getPrototypeOf(object) as object | null) {
+    if (Object.hasOwn(object, 'clientCert')) return Object.getOwnPropertyDescriptor(object, 'clientCert')!.get === state.accessor.get;
+    if (Object.getPrototypeOf(object) === IncomingMessage.prototype) return installAccessor(object);
+  }
+  return false;
 }
 
 /**
- * Installs the accessor on the prototype just above Node's `IncomingMessage.prototype` in `proto`'s chain
- * (Express's `request` object, shared by all its apps and sub-apps). `false` when there is none, or when
- * something else named `clientCert` comes first.
+ * Installs the accessor on the prototype just above Node's `IncomingMessage.prototype` in a request's chain
+ * (Express's `request` object, shared by all its apps and sub-apps); `false` when it cannot.
  */
-function installAccessor(proto: object): boolean {
-  for (let object: object | null = proto; object !== null; object = Object.getPrototypeOf(object) as object | null) {
-    const own = Object.getOwnPropertyDescriptor(object, 'clientCert');
-    if (own !== undefined) return own.get === state.accessor.get;
-    if (Object.getPrototypeOf(object) === IncomingMessage.prototype) {
-      if (!Object.isExtensible(object)) return false;
-      Object.defineProperty(object, 'clientCert', state.accessor);
-      return true;
-    }
-  }
-  return false;
+function installAccessor(object: object): boolean {
+  if (!Object.isExtensible(object)) return false;
+  Object.defineProperty(object, 'clientCert', state.accessor);
+  return true;
 }
 
 /** Defines `req.clientCert` on the request itself, read-only: for requests the accessor does not serve. */
@@ -135,29 +130,8 @@ export function attachCertificate(req: object, certificate: ClientCertificate | 
     if (earlier.disputed || !sameCertificate(earlier.certificate, certificate)) dispute(earlier);
     return;
   }
-  const servedByAccessor = accessorServes(req);
-  if (!servedByAccessor) defineOwnProperty(req, certificate);
+  if (!accessorServes(req)) defineOwnProperty(req, certificate);
   state.records.write(holder, { owner: req, certificate, read: certificateHeaders, disputed: false });
-  if (servedByAccessor && !prototypeReachesAccessor(req)) distrustPrototype(req, certificate);
-}
-
-/**
- * Whether `clientCert` looked up on `req`'s prototypes reaches the accessor (`accessorServes` checked `req`
- * itself), so that handlers read the certificate. The lookup starts at the prototype on purpose: reading
- * `req.clientCert` instead misses V8's inline caches on the request's new hidden class, 0.6 µs in an
- * Express 5 server, where this costs 15 ns.
- */
-function prototypeReachesAccessor(req: object): boolean {
-  return Reflect.get(Object.getPrototypeOf(req) as object, 'clientCert', state.probe) === state.probe;
-}
-
-/**
- * Code gave a prototype in `req`'s chain a `clientCert` of its own after the accessor was found to serve it:
- * that prototype's requests get the own read-only property from now on, so handlers read the certificate.
- */
-function distrustPrototype(req: object, certificate: ClientCertificate | undefined): void {
-  state.prototypes.set(Object.getPrototypeOf(req) as object, false);
-  defineOwnProperty(req, certificate);
 }
 
 /**
