@@ -16,10 +16,11 @@ import { createStampStore, type StampStore } from './private-stamp.js';
 // an accessor on Express's request prototype (where Express keeps `req.ip` and `req.query`), installed once,
 // and the record is a private field on the request's stream state (`req._readableState`): an object Node
 // creates with each request, that no app or adaptor replaces, and whose hidden classes V8 still shares.
-// Requests without Express's prototype (plain Node servers, mocks) get an own read-only property instead.
-// Measured, whole request paired against defining an own property: 0.992 of the time on Express 5, 0.982
-// on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15). For the same reason `albMtls()` checks
-// that `req.clientCert` reaches the accessor without reading it on the request (`accessorServes`, P16).
+// Requests without Express's prototype (plain Node servers, mocks), or wrapped in a proxy, get an own
+// read-only property instead. Measured, whole request paired against defining an own property: 0.992 of
+// the time on Express 5, 0.982 on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15). For the same reason
+// `albMtls()` checks that `req.clientCert` reaches the accessor without reading it on the request
+// (`accessorServes`, P16).
 
 /** `albMtls()`'s result on one request. */
 interface RequestRecord {
