@@ -12,8 +12,9 @@ const OTHER = 0;
 // Header names arrive as new strings with every request, and lowercasing and hashing five of them cost more
 // than the rest of the scan (0.7 µs against 0.3, measured in an Express 5 server). Senders spell a name the
 // same way on every request, so spellings seen before are remembered by length and matched by plain string
-// equality. The memo is bounded: a length's oldest spelling gives way to a new one, so names sent first
-// (by anyone behind the load balancer) cannot keep ALB's own out of it for good.
+// equality. The memo is bounded: a length's oldest spelling gives way to a new one, so names that clients
+// send through the load balancer first cannot keep ALB's own out of it for good (one that keeps sending new
+// names of those lengths only brings back the lowercasing, about 0.4 µs a request).
 const MEMO_MAX_LENGTH = 64;
 const MEMO_PER_LENGTH = 4;
 

@@ -16,11 +16,12 @@ import { createStampStore, type StampStore } from './private-stamp.js';
 // an accessor on Express's request prototype (where Express keeps `req.ip` and `req.query`), installed once,
 // and the record is a private field on the request's stream state (`req._readableState`): an object Node
 // creates with each request, that no app or adaptor replaces, and whose hidden classes V8 still shares.
-// Requests without Express's prototype (plain Node servers, mocks), or wrapped in a proxy, get an own
-// read-only property instead. Measured, whole request paired against defining an own property: 0.992 of
-// the time on Express 5, 0.982 on Express 4 (about 0.6 / 1.2 µs; BENCHMARKS.md, P15). For the same reason
-// `albMtls()` checks that `req.clientCert` reaches the accessor without reading it on the request
-// (`accessorServes`, P16).
+// Requests the accessor cannot serve get an own read-only property instead: without Express's prototype
+// (plain Node servers, mocks), wrapped in a proxy or with one among their prototypes, with a prototype that
+// holds a `clientCert` of its own, or with a non-extensible Express `request`. Measured, whole request
+// paired against defining an own property: 0.992 of the time on Express 5, 0.982 on Express 4 (about
+// 0.6 / 1.2 µs; BENCHMARKS.md, P15). For the same reason `albMtls()` checks that `req.clientCert` reaches
+// the accessor without reading it on the request (`accessorServes`, P16).
 
 /** `albMtls()`'s result on one request. */
 interface RequestRecord {
@@ -45,10 +46,25 @@ const kState = Symbol.for('express-alb-mtls.request-state.v6');
 const registry = globalThis as { [kState]?: State };
 const state: State = (registry[kState] ??= createState());
 const NONE: ReadonlySet<string> = new Set();
+const { isProxy } = types; // taken once: code that later replaces `util.types.isProxy` changes nothing here
+
+/**
+ * A property descriptor without a prototype: `Object.defineProperty` reads `get`, `set` and `value` through
+ * the prototype chain, so a polluted `Object.prototype` (say `Object.prototype.value = 1`) would change it.
+ */
+function descriptor(fields: PropertyDescriptor): PropertyDescriptor {
+  return Object.assign(Object.create(null) as PropertyDescriptor, fields);
+}
+
+/** The getter (or setter) `object` holds as its own `clientCert`; never one inherited by the descriptor. */
+function ownClientCertAccessor(object: object, kind: 'get' | 'set'): unknown {
+  const own = Object.getOwnPropertyDescriptor(object, 'clientCert');
+  return own !== undefined && Object.hasOwn(own, kind) ? own[kind] : undefined;
+}
 
 function createState(): State {
   // The accessor reads through `recordOf`, hence through `state`: the one store, whichever build made it.
-  const accessor: PropertyDescriptor = {
+  const accessor: PropertyDescriptor = descriptor({
     get(this: object): ClientCertificate | undefined {
       return recordOf(this)?.certificate;
     },
@@ -56,14 +72,14 @@ function createState(): State {
     // with this one keep working); guards refuse what it puts there.
     set(this: object, value: unknown): void {
       if (recordOf(this) !== undefined) throw new TypeError('req.clientCert is read-only: albMtls() has set it on this request');
-      if (Object.getOwnPropertyDescriptor(this, 'clientCert')?.set === accessor.set) {
+      if (ownClientCertAccessor(this, 'set') === accessor.set) {
         throw new TypeError("clientCert on Express's request prototype is express-alb-mtls's accessor and cannot be assigned");
       }
-      Object.defineProperty(this, 'clientCert', { value, writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(this, 'clientCert', descriptor({ value, writable: true, enumerable: true, configurable: true }));
     },
     enumerable: false,
     configurable: true,
-  };
+  });
   return { records: createStampStore(), accessor };
 }
 
@@ -81,17 +97,18 @@ function recordOf(req: object): RequestRecord | undefined {
 }
 
 /**
- * Whether reading `req.clientCert` runs the accessor, which is installed on first use. Decided for every
- * request (code may give a prototype a `clientCert` of its own at any time) from the property's holders
- * alone: no getter or proxy trap runs, and `req.clientCert` is not read, which would miss V8's inline caches
- * on the request's new hidden class (0.6 µs in an Express 5 server, against 0.1 µs for this walk).
+ * Whether reading `req.clientCert`, with the prototypes the request has now, runs the accessor, which is
+ * installed on first use. Decided for every request (code may give a prototype a `clientCert` of its own at
+ * any time) from the property's holders alone: no getter or proxy trap runs, and `req.clientCert` is not
+ * read, which would miss V8's inline caches on the request's new hidden class (0.6 µs in an Express 5
+ * server, against 0.1 µs for this walk).
  */
 function accessorServes(req: object): boolean {
   // A proxy's traps answer as they like; `Object.getPrototypeOf` is called on no proxy.
-  if (types.isProxy(req) || Object.hasOwn(req, 'clientCert')) return false;
+  if (isProxy(req) || Object.hasOwn(req, 'clientCert')) return false;
   let object = Object.getPrototypeOf(req) as object | null;
-  for (; object !== null && !types.isProxy(object); object = Object.getPrototypeOf(object) as object | null) {
-    if (Object.hasOwn(object, 'clientCert')) return Object.getOwnPropertyDescriptor(object, 'clientCert')!.get === state.accessor.get;
+  for (; object !== null && !isProxy(object); object = Object.getPrototypeOf(object) as object | null) {
+    if (Object.hasOwn(object, 'clientCert')) return ownClientCertAccessor(object, 'get') === state.accessor.get;
     if (Object.getPrototypeOf(object) === IncomingMessage.prototype) return installAccessor(object);
   }
   return false;
@@ -110,7 +127,7 @@ function installAccessor(object: object): boolean {
 /** Defines `req.clientCert` on the request itself, read-only: for requests the accessor does not serve. */
 function defineOwnProperty(req: object, certificate: ClientCertificate | undefined): void {
   try {
-    Object.defineProperty(req, 'clientCert', { value: certificate, writable: false, enumerable: true, configurable: false });
+    Object.defineProperty(req, 'clientCert', descriptor({ value: certificate, writable: false, enumerable: true, configurable: false }));
   } catch {
     throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', { cause: 'req.clientCert cannot be defined on this request (frozen, or defined read-only by other code)' });
   }

@@ -96,6 +96,24 @@ describe('header scan', () => {
     assert.equal(unread(run(scan, ['X-Amzn-Mtls-Clientcert-LEAF', 'X-Amzn-Mtls-Clientcert'], true)), true);
   });
 
+  test('a full memo gives its oldest spelling up: names sent first cannot keep the others out', () => {
+    let lookups = 0;
+    class CountingSet extends Set<string> {
+      override has(name: string): boolean {
+        lookups++;
+        return super.has(name);
+      }
+    }
+    const chain = DEFAULT_HEADER_NAMES.chain;
+    const scan = createHeaderScanner(READ, new CountingSet(OWNED), PREFIX);
+    const junk = Array.from({ length: 4 }, (_, i) => `x-junk-header-name-00${i}`);
+    assert.ok(junk.every((name) => name.length === chain.length));
+    assert.deepEqual(run(scan, junk, true), { unread: false });
+    lookups = 0;
+    for (let i = 0; i < 3; i++) assert.deepEqual(run(scan, ['X-Amzn-Mtls-Clientcert'], true), { unread: true });
+    assert.equal(lookups, 1, 'classified once, then remembered');
+  });
+
   test('names the configuration renamed: the default ones are owned but unread', () => {
     const renamed = ['x-client-subject', 'x-client-issuer', 'x-client-serial', 'x-client-validity', 'x-client-leaf'];
     const scan = createHeaderScanner(renamed, new Set([...renamed, ...OWNED]), PREFIX);

@@ -69,4 +69,59 @@ describe('request state', () => {
     assert.equal(Object.getOwnPropertyDescriptor(third, 'clientCert')?.value, cert);
     assert.equal(certificateOf(third), cert);
   });
+
+  test('a proxy among the prototypes: no trap runs, and the request gets its own property', () => {
+    const base = Object.create(IncomingMessage.prototype) as object;
+    let traps = 0;
+    const counted = <T>(result: T): T => {
+      traps++;
+      return result;
+    };
+    const proxy = new Proxy(base, {
+      get: (target, key, receiver) => (key === 'clientCert' ? counted({ fingerprint256: 'forged' }) : Reflect.get(target, key, receiver)),
+      getOwnPropertyDescriptor: (target, key) => counted(Reflect.getOwnPropertyDescriptor(target, key)),
+      getPrototypeOf: (target) => counted(Reflect.getPrototypeOf(target)),
+      has: (target, key) => counted(Reflect.has(target, key)),
+    });
+    const req = Object.setPrototypeOf(new IncomingMessage(new Socket()), Object.create(proxy) as object) as IncomingMessage;
+    const cert = certificate('AA');
+    attachCertificate(req, cert, HEADERS);
+    assert.equal(traps, 0);
+    assert.ok(Object.hasOwn(req, 'clientCert'));
+    assert.equal((req as { clientCert?: unknown }).clientCert, cert);
+    assert.equal(certificateOf(req), cert);
+  });
+
+  test('a non-extensible Express request prototype: the request gets its own property, nothing throws', () => {
+    const base = Object.preventExtensions(Object.create(IncomingMessage.prototype) as object);
+    const req = Object.setPrototypeOf(new IncomingMessage(new Socket()), Object.create(base) as object) as IncomingMessage;
+    const cert = certificate('AA');
+    attachCertificate(req, cert, HEADERS);
+    assert.equal(Object.getOwnPropertyDescriptor(req, 'clientCert')?.value, cert);
+    assert.equal(certificateOf(req), cert);
+  });
+
+  test('a polluted Object.prototype (get, set, value) changes nothing albMtls() defines', () => {
+    const polluted = ['get', 'set', 'value'] as const;
+    const forged = certificate('FF');
+    const base = Object.create(IncomingMessage.prototype, { clientCert: { value: 'theirs', writable: true } }) as object;
+    const shadowed = Object.setPrototypeOf(new IncomingMessage(new Socket()), Object.create(base) as object) as IncomingMessage;
+    const plain = new IncomingMessage(new Socket());
+    const cert = certificate('AA');
+    try {
+      for (const key of polluted) {
+        // A descriptor without a prototype itself: each key defined makes the next literal descriptor invalid.
+        const pollution = Object.assign(Object.create(null) as PropertyDescriptor, { value: key === 'value' ? forged : () => forged, configurable: true, writable: true });
+        Object.defineProperty(Object.prototype, key, pollution);
+      }
+      attachCertificate(shadowed, cert, HEADERS);
+      attachCertificate(plain, cert, HEADERS);
+      for (const req of [shadowed, plain]) {
+        assert.equal(Object.getOwnPropertyDescriptor(req, 'clientCert')?.value, cert);
+        assert.equal(certificateOf(req), cert);
+      }
+    } finally {
+      for (const key of polluted) Reflect.deleteProperty(Object.prototype, key);
+    }
+  });
 });
