@@ -20,7 +20,7 @@
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -53,6 +53,20 @@ function extract(ref: string): { dir: string; commit: string } {
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
   }
   return { dir, commit };
+}
+
+/** request-state's registry key in the `src/` under `root` (`undefined` before it had one). */
+function stateKey(root: string): string | undefined {
+  const file = join(root, 'src', 'request-state.ts');
+  return existsSync(file) ? /express-alb-mtls\.request-state\.v\d+/.exec(readFileSync(file, 'utf8'))?.[0] : undefined;
+}
+
+/** Warns when the two versions would install two `req.clientCert` accessors (see the module comment). */
+function warnOnStateKeys(beforeDir: string): void {
+  const [before, after] = [stateKey(beforeDir), stateKey(ROOT)];
+  if (before !== undefined && after !== undefined && before !== after) {
+    console.error(`warning: ${before} at --ref, ${after} in the working tree: the second to install its accessor falls back to an own property, which skews the comparison`);
+  }
 }
 
 async function createApp(express: string): Promise<Express> {
@@ -113,6 +127,7 @@ async function main(): Promise<void> {
   if (values.express !== '4' && values.express !== '5') throw new Error('--express must be 4 or 5');
   const fixtures = await loadFixtures(2000, (line) => console.error(line));
   const { dir, commit } = extract(values.ref);
+  warnOnStateKeys(dir);
   const headers = values.scenario === 'passthrough' ? passthroughHeaders(fixtures.ecdsa) : verifyHeaders(fixtures.ecdsa.leaf);
   const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir, values.whole ? 'whole' : 'inside']);
   const rows: string[][] = [];
