@@ -9,10 +9,10 @@ import { MtlsError } from './errors.js';
 const UNREAD = -1;
 const OTHER = 0;
 
-// Header names arrive as new strings with every request, and lowercasing and hashing five of them cost more
-// than the rest of the scan (0.7 µs against 0.3, measured in an Express 5 server). Senders spell a name the
-// same way on every request, so spellings seen before are remembered by length and matched by plain string
-// equality. The memo is bounded: a length's oldest spelling gives way to a new one, so names that clients
+// Header names arrive as new strings with every request, and lowercasing and hashing each of them made the
+// scan of ALB's five headers cost 0.73 µs in an Express 5 server (0.34 µs with this memo). Senders spell a
+// name the same way on every request, so spellings seen before are remembered by length and matched by
+// plain string equality. The memo is bounded: a length's oldest spelling gives way to a new one, so names that clients
 // send through the load balancer first cannot keep ALB's own out of it for good (one that keeps sending new
 // names of those lengths only brings back the lowercasing, about 0.4 µs a request).
 const MEMO_MAX_LENGTH = 64;
@@ -38,7 +38,7 @@ export function createHeaderScanner(read: readonly string[], owned: ReadonlySet<
   const firstChars = new Set([...read, ...owned, ownedPrefix].map((name) => name.charCodeAt(0) | 0x20));
   const classify = (name: string): number => {
     const lower = name.toLowerCase();
-    return readBits.get(lower) ?? (owned.has(lower) || lower.startsWith(ownedPrefix) ? UNREAD : OTHER);
+    return readBits.get(lower) ?? (isOwnedHeader(lower, owned, ownedPrefix) ? UNREAD : OTHER);
   };
   const memo = createSpellingMemo(classify);
   return (raw, checkDuplicates) => {
@@ -58,6 +58,11 @@ export function createHeaderScanner(read: readonly string[], owned: ReadonlySet<
     }
     return unread;
   };
+}
+
+/** Whether this library owns the lowercase header name `lower`: one of `owned`, or any name with `ownedPrefix`. */
+export function isOwnedHeader(lower: string, owned: ReadonlySet<string>, ownedPrefix: string): boolean {
+  return owned.has(lower) || lower.startsWith(ownedPrefix);
 }
 
 /** `classify`, remembered per exact spelling (see above). */

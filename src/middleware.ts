@@ -10,7 +10,7 @@ import type { Decoded } from './core/verify-mode.js';
 import { DEFAULT_HEADER_NAMES } from './core/headers.js';
 import { MtlsConfigError, MtlsError } from './errors.js';
 import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
-import { createHeaderScanner, type HeaderScanner } from './header-scan.js';
+import { createHeaderScanner, isOwnedHeader, type HeaderScanner } from './header-scan.js';
 import { attachCertificate, attachRefusal } from './request-state.js';
 
 const MTLS_PREFIX = 'x-amzn-mtls-';
@@ -62,10 +62,6 @@ function safeEmitter(onEvent: (event: MtlsEvent) => void): (event: MtlsEvent) =>
   };
 }
 
-function isOwned(name: string, owned: ReadonlySet<string>): boolean {
-  return owned.has(name) || name.startsWith(MTLS_PREFIX);
-}
-
 /** Deletes the named headers from `req.headers` and `req.rawHeaders`; returns the names removed. */
 function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boolean): string[] {
   const removed: string[] = [];
@@ -86,7 +82,7 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
 function handle(c: Compiled, req: Request): Decoded | undefined {
   const peer = req.socket?.remoteAddress;
   if (!c.trusted(peer)) {
-    const headers = stripHeaders(req, (name) => isOwned(name, c.owned));
+    const headers = stripHeaders(req, (name) => isOwnedHeader(name, c.owned, MTLS_PREFIX));
     if (headers.length) c.emit?.({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
     if (c.skip?.(req)) return undefined;
   } else {
@@ -94,7 +90,7 @@ function handle(c: Compiled, req: Request): Decoded | undefined {
     if (c.scan(req.rawHeaders, !skipped)) {
       // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
       // sends these here, and code reading req.headers by those names must not see them.
-      const headers = stripHeaders(req, (name) => isOwned(name, c.owned) && !c.read.has(name));
+      const headers = stripHeaders(req, (name) => isOwnedHeader(name, c.owned, MTLS_PREFIX) && !c.read.has(name));
       c.emit?.({ type: 'stripped', req, reason: 'unread', headers, peer });
     }
     if (skipped) return undefined;
