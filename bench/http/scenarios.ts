@@ -7,6 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Fixtures } from '../fixtures.js';
+import { leastAccessorLayer, leastGuard, leastPropertyLayer } from './least.js';
 
 /** Which headers the load generator sends with every request. */
 export type HeaderKind = 'none' | 'warm' | 'passthrough' | 'pool';
@@ -107,6 +108,12 @@ export const SCENARIOS: readonly Scenario[] = [
   // Scenario 2 with the guard as an app-wide layer of its own (`app.use(requireCN(...))`) instead of on the route.
   { id: 'requireCNLayer', number: 9, title: "albMtls() + app.use(requireCN('clientA')), warm (reference)", headers: 'warm',
     expectsCert: true, referenceOnly: true, build: async () => [await albMtls(), await requireClientA()] },
+  // Scenario 2's floor, written by hand with none of the library's checks (least.ts): the API as users write it,
+  // then the design the library uses to add no property to the request.
+  { id: 'leastProperty', number: 10, title: "least hand-written scenario 2, req.clientCert written (reference)", headers: 'warm',
+    expectsCert: true, referenceOnly: true, build: async () => [leastPropertyLayer], route: async () => [leastGuard] },
+  { id: 'leastAccessor', number: 11, title: "least hand-written scenario 2, req.clientCert an accessor (reference)", headers: 'warm',
+    expectsCert: true, referenceOnly: true, build: async () => [leastAccessorLayer], route: async () => [leastGuard] },
 ];
 
 /** Looks scenarios up by id or number (`1`, `verify`); bare Express is always included, first. */
