@@ -34,7 +34,7 @@ export const PAIRS: readonly Pair[] = [
   { a: 'bare', b: 'requireCNLayer', target: 0 },
   { a: 'bare', b: 'leastProperty', target: 0 },
   { a: 'bare', b: 'leastAccessor', target: 0 },
-  // In one server, so the same moments of the machine: what scenario 2's checks cost over that floor.
+  // In one server, so the same moments of the machine: what the library costs over that floor.
   { a: 'leastAccessor', b: 'requireCN', target: 0 },
   { a: 'bare', b: 'routeByCert', target: 0.9 },
   { a: 'bare', b: 'passthrough', target: 0.95 },
