@@ -1,7 +1,7 @@
 /**
  * Two references for scenario 2: the least work that gives the API of `albMtls()` + `requireCN` on a warm
- * request, written by hand. They check the TCP peer with `proxy-addr` (the library's default list, its
- * verdict remembered per address as the library does), read one header (the subject), find its
+ * request, written by hand. They check the TCP peer with the library's own `trustedProxies` (its default
+ * list, the verdict remembered per address), read one header (the subject), find its
  * certificate in a `Map` keyed by that header, make it `req.clientCert` and compare the CN on the route.
  * No duplicate check, no cross-check of the five headers, no validity period, no record guards can trust;
  * and keying by the subject alone is a corner a real implementation could not cut (a re-issued certificate
@@ -9,24 +9,18 @@
  * @module
  */
 import type { Request, RequestHandler } from 'express';
-import proxyAddr from 'proxy-addr';
+import { trustedProxies } from '../../src/options.js';
 
 /** What the references keep per subject: the CN, found once. */
 interface LeastCertificate {
   readonly cn: string | undefined;
 }
 
-const trust = proxyAddr.compile(['loopback', 'linklocal', 'uniquelocal']);
-const trustedByAddress = new Map<string, boolean>();
+// The library's own trust check (its default list, the verdict remembered per address): the floor should
+// not pay for address parsing the library does not do.
+const isTrustedPeer = trustedProxies({});
 const bySubject = new Map<string, LeastCertificate>();
 const kCertificate = Symbol('least.certificate');
-
-function isTrustedPeer(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  let trusted = trustedByAddress.get(address);
-  if (trusted === undefined) trustedByAddress.set(address, (trusted = trust(address, 0)));
-  return trusted;
-}
 
 /** The request's certificate, found by its subject header when the peer is trusted. */
 function findLeastCertificate(req: Request): LeastCertificate | undefined {
