@@ -12,11 +12,11 @@
  * @module
  */
 import { Bench } from 'tinybench';
-import { verifyChain } from '../src/core/chain.js';
-import { createPassthroughVerifier } from '../src/core/passthrough.js';
-import { clearPublicKeyCache } from '../src/core/public-key.js';
-import { loadTrustStore } from '../src/core/trust-store.js';
-import { parseCertificateStructure } from '../src/core/x509.js';
+import { verifyChain } from '../src/core/path/chain.js';
+import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
+import { clearPublicKeyCache } from '../src/core/der/public-key.js';
+import { loadTrustStore } from '../src/core/path/trust-store.js';
+import { parseCertificateStructure } from '../src/core/der/x509.js';
 import { cn, makeCert, newKey, pem } from '../test/helpers/cert-builder.js';
 
 const H = 'x-amzn-mtls-clientcert';

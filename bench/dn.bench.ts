@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
-import { parseDN } from '../src/core/dn.js';
+import { parseDN } from '../src/core/dn/dn.js';
 
 // Both comparison libraries are CommonJS without type declarations.
 const require = createRequire(import.meta.url);

@@ -10,8 +10,8 @@
  * did); the memory per entry is that of a real certificate.
  * @module
  */
-import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../src/core/alb.js';
-import { decodeLeafPem } from '../src/core/certificate.js';
+import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../src/core/alb/alb.js';
+import { decodeLeafPem } from '../src/core/alb/certificate.js';
 import { albHeaders } from '../src/testing/index.js';
 import { readFixtures } from './fixtures.js';
 import { formatInt, markdownTable } from './stats.js';

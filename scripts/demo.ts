@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createApp } from '../examples/route-by-cn.js';
-import { startAlbEmulator, type AlbEmulator } from '../src/cli/emulator.js';
+import { startAlbEmulator, type AlbEmulator } from '../src/testing/emulator/emulator.js';
 import { albMtls } from '../src/middleware.js';
 import { albHeaders, createTestPki, type TestCertificate } from '../src/testing/index.js';
 import { canBind, send, type ClientRequest } from '../test/helpers/https-client.js';

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// Generates src/core/oid-table.ts (data only; the lookups live in src/core/oid-names.ts) from OpenSSL's
+// Generates src/core/der/oid-table.ts (data only; the lookups live in src/core/der/oid-names.ts) from OpenSSL's
 // obj_mac.h: for every object with an OID, its short name, long name and dotted OID, exactly as OpenSSL's
 // printer names attribute types.
 //
 // Usage: node scripts/gen-oid-names.mjs [path/to/obj_mac.h] [path/to/oid-table.ts]
-// Defaults: /usr/include/openssl/obj_mac.h -> src/core/oid-table.ts. Re-run after an OpenSSL upgrade.
+// Defaults: /usr/include/openssl/obj_mac.h -> src/core/der/oid-table.ts. Re-run after an OpenSSL upgrade.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const headerPath = process.argv[2] ?? '/usr/include/openssl/obj_mac.h';
-const outputPath = process.argv[3] ?? join(root, 'src/core/oid-table.ts');
+const outputPath = process.argv[3] ?? join(root, 'src/core/der/oid-table.ts');
 
 /** Collects `#define {SN,LN,NID,OBJ}_name value` lines, skipping aliases that point at other macros. */
 function readDefines(text) {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { MtlsConfigError } from './errors.js';
+import { MtlsConfigError } from './core/errors.js';
 
 /** Calls `handler`; a synchronous throw or a rejected promise reaches `next(err)`, in Express 4 and 5 alike. */
 export function invokeHandler(handler: RequestHandler, req: Request, res: Response, next: NextFunction): void {

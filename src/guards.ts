@@ -6,11 +6,11 @@
  */
 import { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { compileMatcher, type CertMatcher, type CompiledMatcher } from './core/match.js';
-import { compileField, type CertTest } from './core/match-compile.js';
-import type { ValueMatchers } from './core/match-values.js';
+import { compileMatcher, type CertMatcher, type CompiledMatcher } from './core/match/match.js';
+import { compileField, type CertTest } from './core/match/match-compile.js';
+import type { ValueMatchers } from './core/match/match-values.js';
 import type { ClientCertificate } from './core/types.js';
-import { MtlsConfigError, MtlsError } from './errors.js';
+import { MtlsConfigError, MtlsError } from './core/errors.js';
 import { certificateOf } from './request-state.js';
 
 /** A request known to carry a client certificate: what handlers after a guard may assume. */

@@ -3,7 +3,7 @@
  * lines with ", ", and DNs contain commas), and an owned header the configuration does not read is noticed.
  * @module
  */
-import { MtlsError } from './errors.js';
+import { MtlsError } from './core/errors.js';
 
 /** What a header name is to the scanner: `> 0` the bit of a read name, `UNREAD` an owned unread name, `OTHER`. */
 const UNREAD = -1;

@@ -9,25 +9,25 @@ export { requireClientCert, requireCN, requireOU, clientCertOf, type CertRequest
 export { certRouter, routeByCert, type CertRoute, type RouteByCertOptions } from './router.js';
 export {
   fromListenerRules, WILDCARD_DN_WARNING, type ListenerRule, type ListenerRulesOptions, type ListenerTargets,
-} from './listener-rules.js';
+} from './listener-rules/rules.js';
 export {
   matchCert, compileMatcher, allOf, anyOf, not, type CertMatcher, type CertMatcherFields, type CompiledMatcher,
   type SanMatcher, type AttributeMatchers, type ValueMatcher, type ValueMatchers, type ValuePredicate,
   type MatcherCombination,
-} from './core/match.js';
-export { decodeAlbHeaders, type DecodeAlbHeadersOptions } from './core/alb.js';
-export { parseDN, createDN, dnEquals, formatDN, type ParseDnOptions } from './core/dn.js';
-export { loadTrustStore, type TrustStore } from './core/trust-store.js';
-export { loadCrls, type CrlSet } from './core/crl.js';
+} from './core/match/match.js';
+export { decodeAlbHeaders, type DecodeAlbHeadersOptions } from './core/alb/alb.js';
+export { parseDN, createDN, dnEquals, formatDN, type ParseDnOptions } from './core/dn/dn.js';
+export { loadTrustStore, type TrustStore } from './core/path/trust-store.js';
+export { loadCrls, type CrlSet } from './core/path/crl.js';
 export {
   createPassthroughVerifier, createUnverifiedPassthroughDecoder, type PassthroughVerifier, type PassthroughConfig,
   type UnverifiedConfig,
-} from './core/passthrough.js';
-export { ChainFailure, type ChainFailureReason } from './core/chain-failure.js';
-export { normalizeSerial, serialsEqual } from './core/serial.js';
-export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsErrorOptions } from './errors.js';
-export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './options.js';
-export type { HeaderRole } from './core/headers.js';
+} from './core/alb/passthrough.js';
+export { ChainFailure, type ChainFailureReason } from './core/path/chain-failure.js';
+export { normalizeSerial, serialsEqual } from './core/der/serial.js';
+export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsErrorOptions } from './core/errors.js';
+export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './core/options.js';
+export type { HeaderRole } from './core/alb/headers.js';
 export type {
   ClientCertificate, DistinguishedName, Rdn, RdnAttribute, SubjectAltNames, VerifiedBy,
 } from './core/types.js';

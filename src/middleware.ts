@@ -5,11 +5,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { compileDecoder, type AlbDecoder } from './core/alb.js';
-import type { Decoded } from './core/verify-mode.js';
-import { DEFAULT_HEADER_NAMES } from './core/headers.js';
-import { MtlsConfigError, MtlsError } from './errors.js';
-import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './options.js';
+import { compileDecoder, type AlbDecoder } from './core/alb/alb.js';
+import type { Decoded } from './core/alb/verify-mode.js';
+import { DEFAULT_HEADER_NAMES } from './core/alb/headers.js';
+import { MtlsConfigError, MtlsError } from './core/errors.js';
+import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/options.js';
 import { createHeaderScanner, isOwnedHeader, type HeaderScanner } from './header-scan.js';
 import { attachCertificate, attachRefusal } from './request-state.js';
 

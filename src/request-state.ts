@@ -6,7 +6,7 @@
  */
 import { IncomingMessage } from 'node:http';
 import { types } from 'node:util';
-import { MtlsError } from './errors.js';
+import { MtlsError } from './core/errors.js';
 import type { ClientCertificate } from './core/types.js';
 import { createStampStore, type StampStore } from './private-stamp.js';
 

@@ -6,15 +6,15 @@
  */
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router, RouterOptions } from 'express';
-import { firstMatchFinder } from './core/first-match.js';
-import { compileMatcher, compileRule, type CertMatcher, type CompiledMatcher } from './core/match.js';
-import { isPlainObject } from './core/match-compile.js';
+import { firstMatchFinder } from './core/match/first-match.js';
+import { compileMatcher, compileRule, type CertMatcher, type CompiledMatcher } from './core/match/match.js';
+import { isPlainObject } from './core/match/match-compile.js';
 import type { ClientCertificate } from './core/types.js';
 import { checkHandler, invokeHandler } from './dispatch.js';
-import { MtlsConfigError, MtlsError } from './errors.js';
+import { MtlsConfigError, MtlsError } from './core/errors.js';
 import { assertCalled, guardWith } from './guards.js';
 import { certificateOf } from './request-state.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from './core/suggest.js';
 
 function checkKeys(options: unknown, name: string, known: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};

@@ -1,8 +1,8 @@
 /** CRLs: loading, signature by the issuing CA, freshness, scope, revoked serials. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCrls } from '../src/core/crl.js';
-import { MtlsConfigError } from '../src/errors.js';
+import { loadCrls } from '../src/core/path/crl.js';
+import { MtlsConfigError } from '../src/core/errors.js';
 import { caExtensions, cn, ext, int, KU_BIT, makeCert, makeCrl, newKey, pem, seq, tlv, X, type TestCert } from './helpers/cert-builder.js';
 import { NOW, ca, check, leafOf, reasonOf, storeOf } from './helpers/chain-fixtures.js';
 

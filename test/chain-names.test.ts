@@ -3,9 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalName } from '../src/core/name-canon.js';
-import { readTlv } from '../src/core/der.js';
-import { dnsMatches } from '../src/core/name-match.js';
+import { canonicalName } from '../src/core/dn/name-canon.js';
+import { readTlv } from '../src/core/der/der.js';
+import { dnsMatches } from '../src/core/path/name-match.js';
 import { caExtensions, cn, GN, ia5, leafExtensions, makeCert, name, newKey, O, printable, CN, X, type TestCert, tlv } from './helpers/cert-builder.js';
 import { ca, check, reasonOf, storeOf } from './helpers/chain-fixtures.js';
 

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createPassthroughVerifier } from '../src/core/passthrough.js';
-import { MtlsError } from '../src/errors.js';
+import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
+import { MtlsError } from '../src/core/errors.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
 import { opensslVerdict, Pki, type Issued, type KeyAlg } from './helpers/openssl-pki.js';
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
-import { startAlbEmulator, type AlbEmulator, type AlbEmulatorOptions } from '../src/cli/emulator.js';
+import { startAlbEmulator, type AlbEmulator, type AlbEmulatorOptions } from '../src/testing/emulator/emulator.js';
 import { albMtls } from '../src/middleware.js';
 import { createTestPki, type TestCertificate, type TestPki } from '../src/testing/index.js';
 import { readOpensslFields } from './helpers/dn-corpus.js';

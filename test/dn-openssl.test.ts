@@ -4,12 +4,12 @@
  * read independently with pkijs/asn1js.
  */
 import assert from 'node:assert/strict';
-import { OID_TABLE } from '../src/core/oid-table.js';
+import { OID_TABLE } from '../src/core/der/oid-table.js';
 import { describe, test } from 'node:test';
-import { children, readTlv, type Tlv } from '../src/core/der.js';
-import { nameFromDer } from '../src/core/dn-der.js';
-import { dnEquals, parseDN } from '../src/core/dn.js';
-import { attributeByName, displayName } from '../src/core/oid-names.js';
+import { children, readTlv, type Tlv } from '../src/core/der/der.js';
+import { nameFromDer } from '../src/core/dn/dn-der.js';
+import { dnEquals, parseDN } from '../src/core/dn/dn.js';
+import { attributeByName, displayName } from '../src/core/der/oid-names.js';
 import { derName, derString, derTlv, makeCert, type CertSpec, type DerAttribute, type MadeCert } from './helpers/dn-certs.js';
 import { plainRdns, referenceNames } from './helpers/dn-reference.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DerError, readTlv } from '../src/core/der.js';
-import { nameFromDer } from '../src/core/dn-der.js';
-import { createDN, dnEquals, parseDN } from '../src/core/dn.js';
-import { attributeByName, displayName } from '../src/core/oid-names.js';
+import { DerError, readTlv } from '../src/core/der/der.js';
+import { nameFromDer } from '../src/core/dn/dn-der.js';
+import { createDN, dnEquals, parseDN } from '../src/core/dn/dn.js';
+import { attributeByName, displayName } from '../src/core/der/oid-names.js';
 import type { RdnAttribute } from '../src/core/types.js';
-import { MtlsError } from '../src/errors.js';
+import { MtlsError } from '../src/core/errors.js';
 import { derName, derString, derTlv } from './helpers/dn-certs.js';
 
 /** `[type, oid, value]`, plus `true` for a binary value. */

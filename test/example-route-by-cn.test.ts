@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../examples/route-by-cn.js';
-import { WILDCARD_DN_WARNING } from '../src/listener-rules.js';
+import { WILDCARD_DN_WARNING } from '../src/listener-rules/rules.js';
 import { jsonErrors } from './helpers/apps.js';
 import { certFixtures, type FixtureName, type Fixtures } from './helpers/cert-fixtures.js';
 import { skipWithoutOpenssl } from './helpers/openssl.js';

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { firstMatchFinder, type CompiledRule } from '../src/core/first-match.js';
-import { anyOf, compileRule, not, type CertMatcher } from '../src/core/match.js';
+import { firstMatchFinder, type CompiledRule } from '../src/core/match/first-match.js';
+import { anyOf, compileRule, not, type CertMatcher } from '../src/core/match/match.js';
 import type { ClientCertificate } from '../src/core/types.js';
 import { fakeCert } from './helpers/fake-cert.js';
 

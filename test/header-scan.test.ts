@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_HEADER_NAMES } from '../src/core/headers.js';
-import { MtlsError } from '../src/errors.js';
+import { DEFAULT_HEADER_NAMES } from '../src/core/alb/headers.js';
+import { MtlsError } from '../src/core/errors.js';
 import { createHeaderScanner } from '../src/header-scan.js';
 
 const PREFIX = 'x-amzn-mtls-';

@@ -9,12 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { verifyChain } from '../src/core/chain.js';
-import type { KeyUsageName } from '../src/core/cert-extensions.js';
-import { loadCrls } from '../src/core/crl.js';
-import { parsePemCertificates } from '../src/core/pem.js';
-import { loadTrustStore } from '../src/core/trust-store.js';
-import { parseCertificateStructure } from '../src/core/x509.js';
+import { verifyChain } from '../src/core/path/chain.js';
+import type { KeyUsageName } from '../src/core/der/cert-extensions.js';
+import { loadCrls } from '../src/core/path/crl.js';
+import { parsePemCertificates } from '../src/core/der/pem.js';
+import { loadTrustStore } from '../src/core/path/trust-store.js';
+import { parseCertificateStructure } from '../src/core/der/x509.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SUBSET = resolve(here, '..', '..', 'shared', 'conformance', 'x509-limbo', 'limbo-subset.json');

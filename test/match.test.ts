@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MtlsConfigError } from '../src/errors.js';
-import { allOf, anyOf, compileMatcher, matchCert, not, regExpProblem, type CertMatcher } from '../src/core/match.js';
+import { MtlsConfigError } from '../src/core/errors.js';
+import { allOf, anyOf, compileMatcher, matchCert, not, regExpProblem, type CertMatcher } from '../src/core/match/match.js';
 import { fakeCert, type FakeCertFields } from './helpers/fake-cert.js';
 
 const FULLWIDTH_C = '\uFF43'; // "ｃ", looks like "c"

@@ -1,9 +1,9 @@
 /** The passthrough engine: header decoding, error codes, caching, configuration, trust store loading. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPassthroughVerifier, createUnverifiedPassthroughDecoder } from '../src/core/passthrough.js';
-import { loadTrustStore } from '../src/core/trust-store.js';
-import { MtlsConfigError, MtlsError, type MtlsErrorCode } from '../src/errors.js';
+import { createPassthroughVerifier, createUnverifiedPassthroughDecoder } from '../src/core/alb/passthrough.js';
+import { loadTrustStore } from '../src/core/path/trust-store.js';
+import { MtlsConfigError, MtlsError, type MtlsErrorCode } from '../src/core/errors.js';
 import { cn, makeCrl, newKey, makeCert, pem } from './helpers/cert-builder.js';
 import { NOW, ca, leafOf } from './helpers/chain-fixtures.js';
 

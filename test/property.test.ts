@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { DerError, readTlv } from '../src/core/der.js';
-import { createDN, dnEquals, parseDN } from '../src/core/dn.js';
-import { nameFromDer } from '../src/core/dn-der.js';
+import { DerError, readTlv } from '../src/core/der/der.js';
+import { createDN, dnEquals, parseDN } from '../src/core/dn/dn.js';
+import { nameFromDer } from '../src/core/dn/dn-der.js';
 import { decodeAlbHeaders, isMtlsError, type ClientCertificate } from '../src/index.js';
 import { albHeaders, createTestPki, type TestPki } from '../src/testing/index.js';
 import { certCase, type CertCase } from './helpers/cert-arbitrary.js';
@@ -56,7 +56,7 @@ describe('parseDN(dn.toString()) is dn', () => {
 });
 
 describe('a Name read from DER prints as a string that parses back to it', () => {
-  // Bug (src/core/der.ts, decodeDirectoryString): a BMPString or UniversalString holding a surrogate code
+  // Bug (src/core/der/der.ts, decodeDirectoryString): a BMPString or UniversalString holding a surrogate code
   // unit decodes to a lone surrogate; toString() then prints \ED\A0\80, which parseDN rightly refuses, so
   // the subject header of such a certificate can never match its leaf. OpenSSL refuses to load these
   // certificates at all ("mstring"/UTF-8 conversion errors): reject surrogates in both (DerError).

@@ -3,7 +3,7 @@ import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { attachCertificate, attachRefusal, certificateOf } from '../src/request-state.js';
-import { MtlsError } from '../src/errors.js';
+import { MtlsError } from '../src/core/errors.js';
 import type { ClientCertificate } from '../src/core/types.js';
 
 const HEADERS: ReadonlySet<string> = new Set(['x-amzn-mtls-clientcert-leaf']);

@@ -147,7 +147,7 @@ describe('spoofed mTLS headers', () => {
       assert.equal(decodeAlbHeaders(fixtures.attacker, { mode: 'passthrough', trustStore }), undefined);
     });
 
-    // Bug (src/core/headers.ts, lowercaseKeys): the copy is a plain object, so `out['constructor']` finds
+    // Bug (src/core/alb/headers.ts, lowercaseKeys): the copy is a plain object, so `out['constructor']` finds
     // Object.prototype.constructor and the first key lowercasing to 'constructor' or '__proto__' is taken for
     // a duplicate. Any bag with a non-lowercase key and a header such as `Constructor: x` is refused.
     test('a header named like an Object.prototype member changes nothing', () => {
@@ -159,7 +159,7 @@ describe('spoofed mTLS headers', () => {
       }
     });
 
-    // Bug (src/core/passthrough.ts, cacheKey): the SHA-256 cache key hashes the value as latin1, which keeps
+    // Bug (src/core/alb/passthrough.ts, cacheKey): the SHA-256 cache key hashes the value as latin1, which keeps
     // only the low byte of each UTF-16 unit. A value with 'M' + 0x100 in place of 'M' has the key of the real
     // chain: its cached refusal (10 s) is then served to the real, valid chain. Certificates are public, so
     // anyone able to put Unicode in the header (a Lambda event) can lock a client out, again and again.

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { certificateFromDer } from '../src/core/certificate.js';
-import { DerError } from '../src/core/der.js';
-import { canonicalIp } from '../src/core/ip.js';
-import { parsePemCertificates } from '../src/core/pem.js';
-import { parseCertificateStructure } from '../src/core/x509.js';
+import { certificateFromDer } from '../src/core/alb/certificate.js';
+import { DerError } from '../src/core/der/der.js';
+import { canonicalIp } from '../src/core/der/ip.js';
+import { parsePemCertificates } from '../src/core/der/pem.js';
+import { parseCertificateStructure } from '../src/core/der/x509.js';
 import { openssl, skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
 
 interface Made {

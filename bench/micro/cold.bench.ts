@@ -7,13 +7,13 @@
  * @module
  */
 import { X509Certificate } from 'node:crypto';
-import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../../src/core/alb.js';
-import { decodeLeafPem, parseLeafStructure } from '../../src/core/certificate.js';
-import { dnEquals, parseDN } from '../../src/core/dn.js';
-import { nameFromDer } from '../../src/core/dn-der.js';
-import { DEFAULT_HEADER_NAMES as N } from '../../src/core/headers.js';
-import { urlDecodeHeader } from '../../src/core/pem.js';
-import { parseSerialHeader, parseValidityHeader } from '../../src/core/validity.js';
+import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../../src/core/alb/alb.js';
+import { decodeLeafPem, parseLeafStructure } from '../../src/core/alb/certificate.js';
+import { dnEquals, parseDN } from '../../src/core/dn/dn.js';
+import { nameFromDer } from '../../src/core/dn/dn-der.js';
+import { DEFAULT_HEADER_NAMES as N } from '../../src/core/alb/headers.js';
+import { urlDecodeHeader } from '../../src/core/der/pem.js';
+import { parseSerialHeader, parseValidityHeader } from '../../src/core/alb/validity.js';
 import { readFixtures, verifyHeaders } from '../fixtures.js';
 import { cycle, runGroup, type Task } from './harness.js';
 

@@ -5,8 +5,8 @@
  * @module
  */
 import { X509Certificate } from 'node:crypto';
-import { certificateFromDer, decodeLeafPem, parseLeafStructure } from '../../src/core/certificate.js';
-import { nameFromDer } from '../../src/core/dn-der.js';
+import { certificateFromDer, decodeLeafPem, parseLeafStructure } from '../../src/core/alb/certificate.js';
+import { nameFromDer } from '../../src/core/dn/dn-der.js';
 import { readFixtures } from '../fixtures.js';
 import { runGroup, type Task } from './harness.js';
 

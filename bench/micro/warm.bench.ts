@@ -7,8 +7,8 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import proxyAddr from 'proxy-addr';
-import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../../src/core/alb.js';
-import { parseDN } from '../../src/core/dn.js';
+import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../../src/core/alb/alb.js';
+import { parseDN } from '../../src/core/dn/dn.js';
 import { requireCN } from '../../src/guards.js';
 import { routeByCert } from '../../src/router.js';
 import { albMtls } from '../../src/middleware.js';

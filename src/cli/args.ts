@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
-import type { HeaderRole } from '../core/headers.js';
+import type { HeaderRole } from '../core/alb/headers.js';
 import { readCertificates } from '../testing/alb-headers.js';
-import type { AlbEmulatorOptions } from './emulator-options.js';
+import type { AlbEmulatorOptions } from '../testing/emulator/options.js';
 
 /** A mistake on the command line. */
 export class UsageError extends Error {

@@ -4,8 +4,8 @@
  * @module
  */
 import { parseProxyArgs, UsageError, type ProxyArgs } from './args.js';
-import { startAlbEmulator, type AlbEmulator } from './emulator.js';
-import type { AccessLogEntry } from './emulator-options.js';
+import { startAlbEmulator, type AlbEmulator } from '../testing/emulator/emulator.js';
+import type { AccessLogEntry } from '../testing/emulator/options.js';
 import { MAIN_HELP, PROXY_HELP } from './help.js';
 
 /** Where the command writes, and how it waits for Ctrl-C (replaceable in tests). */

@@ -3,10 +3,10 @@
  * certificate, for tests (supertest, Lambda events) and for the local emulator.
  * @module
  */
-import { nameFromDer } from '../core/dn-der.js';
-import { DEFAULT_HEADER_NAMES, type HeaderRole } from '../core/headers.js';
-import { parsePemCertificates, toPem } from '../core/pem.js';
-import { parseCertificateStructure, type CertificateStructure } from '../core/x509.js';
+import { nameFromDer } from '../core/dn/dn-der.js';
+import { DEFAULT_HEADER_NAMES, type HeaderRole } from '../core/alb/headers.js';
+import { parsePemCertificates, toPem } from '../core/der/pem.js';
+import { parseCertificateStructure, type CertificateStructure } from '../core/der/x509.js';
 
 /** A certificate as PEM text, or as bytes (DER, or PEM text read from a file). */
 export type CertificateInput = string | Uint8Array;

@@ -5,8 +5,8 @@
  * @module
  */
 import { isIP } from 'node:net';
-import { parseDN } from '../core/dn.js';
-import { attributeByName } from '../core/oid-names.js';
+import { parseDN } from '../core/dn/dn.js';
+import { attributeByName } from '../core/der/oid-names.js';
 
 /** How an attribute value is encoded: the ASN.1 string type. */
 export type StringEncoding = 'utf8' | 'printable' | 'ia5' | 'bmp' | 'teletex';

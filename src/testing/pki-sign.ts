@@ -6,7 +6,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { children, content, readTlv } from '../core/der.js';
+import { children, content, readTlv } from '../core/der/der.js';
 
 /** Key algorithms the test PKI can generate. */
 export type KeyAlgorithm = 'ECDSA-P256' | 'RSA-2048';

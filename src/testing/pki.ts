@@ -4,8 +4,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { nameFromDer } from '../core/dn-der.js';
-import { parseCertificateStructure } from '../core/x509.js';
+import { nameFromDer } from '../core/dn/dn-der.js';
+import { parseCertificateStructure } from '../core/der/x509.js';
 import { encodeName, type SubjectInput } from './pki-der.js';
 import {
   authorityKeyIdentifier, basicConstraints, crlNumber, extKeyUsage, KEY_USAGE, keyUsage, subjectAltName,

@@ -2,7 +2,7 @@
 import express5 from 'express';
 import express4 from 'express4';
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
-import { isMtlsError } from '../../src/errors.js';
+import { isMtlsError } from '../../src/core/errors.js';
 
 /** Both major versions, so every HTTP test runs against each. */
 export const EXPRESS_VERSIONS = [

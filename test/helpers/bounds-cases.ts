@@ -2,7 +2,7 @@
  * The oversized and pathological inputs of test/bounds.test.ts, each with the answer it must get.
  * Certificates are assembled and signed here (der-builder.ts) so passthrough mode reaches path validation.
  */
-import { toPem } from '../../src/core/pem.js';
+import { toPem } from '../../src/core/der/pem.js';
 import { albHeaders, encodePemHeader } from '../../src/testing/index.js';
 import { buildCert, caExtensions, caLadder, clientExtensions, manySans, nestedSequences, newKey, permittedDns,
   type Key } from './der-builder.js';

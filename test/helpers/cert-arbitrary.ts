@@ -41,7 +41,7 @@ const subjectAttribute = fc.oneof(
 
 const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 30 });
 
-/** RFC 5952 text of eight groups, written independently of src/core/ip.ts (WHATWG URL serialises IPv6 per RFC 5952). */
+/** RFC 5952 text of eight groups, written independently of src/core/der/ip.ts (WHATWG URL serialises IPv6 per RFC 5952). */
 export function canonicalIpv6(groups: readonly number[]): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return `::ffff:${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.${groups[7]! & 0xff}`;

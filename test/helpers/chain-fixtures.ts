@@ -1,7 +1,7 @@
 /** Shared fixtures for the chain tests: a root, an intermediate and a leaf, plus helpers to verify. */
-import { verifyChain, type ChainPolicy, type ChainResult } from '../../src/core/chain.js';
-import { loadTrustStore, type TrustStore } from '../../src/core/trust-store.js';
-import { parseCertificateStructure } from '../../src/core/x509.js';
+import { verifyChain, type ChainPolicy, type ChainResult } from '../../src/core/path/chain.js';
+import { loadTrustStore, type TrustStore } from '../../src/core/path/trust-store.js';
+import { parseCertificateStructure } from '../../src/core/der/x509.js';
 import { caExtensions, cn, leafExtensions, makeCert, newKey, pem, type CertSpec, type TestCert, type TestKey } from './cert-builder.js';
 
 /** Epoch ms inside every default validity period. */

@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries for distinguished names. The type table is written out here (from OpenSSL's
- * obj_mac.h) rather than read from src/core/oid-names.ts, so the property compares our parser with an
+ * obj_mac.h) rather than read from src/core/der/oid-names.ts, so the property compares our parser with an
  * independent expectation.
  */
 import fc from 'fast-check';

@@ -6,7 +6,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { children, readTlv } from '../../src/core/der.js';
+import { children, readTlv } from '../../src/core/der/der.js';
 import { openssl } from './openssl.js';
 
 /** A DER element: identifier octet, definite length, content. */

@@ -4,7 +4,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { displayName } from '../../src/core/oid-names.js';
+import { displayName } from '../../src/core/der/oid-names.js';
 import type { DistinguishedName } from '../../src/core/types.js';
 
 /** An attribute as compared: OID, value, and whether the value is `#` + hex. */

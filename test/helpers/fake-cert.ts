@@ -3,7 +3,7 @@
  * library's `parseDN`), for unit tests of matchers that do not need a real certificate. HTTP tests go through
  * `albMtls()` with real certificates instead.
  */
-import { parseDN } from '../../src/core/dn.js';
+import { parseDN } from '../../src/core/dn/dn.js';
 import type { ClientCertificate, DistinguishedName, SubjectAltNames } from '../../src/core/types.js';
 
 /** Fields of {@link fakeCert}; DNs as strings in ALB's (OpenSSL RFC 2253) form, or ready `DistinguishedName`s. */

@@ -2,15 +2,15 @@
  * Fuzz targets for certificates: the DER reader on raw bytes, the leaf header (URL-encoded PEM), the PEM
  * splitter of the chain header, and whole verify-mode header sets through the decoder.
  */
-import { certificateFromDer } from '../../src/core/certificate.js';
-import { DerError, readTlv } from '../../src/core/der.js';
-import { dnEquals, parseDN } from '../../src/core/dn.js';
-import { nameFromDer } from '../../src/core/dn-der.js';
-import { decodeAlbHeaders } from '../../src/core/alb.js';
-import { readExtKeyUsage, readSubjectAltNames } from '../../src/core/leaf-extensions.js';
-import { parsePemCertificates, toPem, urlDecodeHeader } from '../../src/core/pem.js';
-import { parseCertificateStructure } from '../../src/core/x509.js';
-import { isMtlsError } from '../../src/errors.js';
+import { certificateFromDer } from '../../src/core/alb/certificate.js';
+import { DerError, readTlv } from '../../src/core/der/der.js';
+import { dnEquals, parseDN } from '../../src/core/dn/dn.js';
+import { nameFromDer } from '../../src/core/dn/dn-der.js';
+import { decodeAlbHeaders } from '../../src/core/alb/alb.js';
+import { readExtKeyUsage, readSubjectAltNames } from '../../src/core/der/leaf-extensions.js';
+import { parsePemCertificates, toPem, urlDecodeHeader } from '../../src/core/der/pem.js';
+import { parseCertificateStructure } from '../../src/core/der/x509.js';
+import { isMtlsError } from '../../src/core/errors.js';
 import type { ClientCertificate } from '../../src/core/types.js';
 import type { FuzzSeeds, FuzzTarget } from './fuzz-types.js';
 

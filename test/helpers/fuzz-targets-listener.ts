@@ -3,9 +3,9 @@
  * MtlsConfigError may escape) and requests against fixed rules (no throw; `next` at most once).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { fromListenerRules } from '../../src/listener-rules.js';
+import { fromListenerRules } from '../../src/listener-rules/rules.js';
 import { attachCertificate } from '../../src/request-state.js';
-import { MtlsConfigError } from '../../src/errors.js';
+import { MtlsConfigError } from '../../src/core/errors.js';
 import type { FuzzTarget } from './fuzz-types.js';
 
 const noop: RequestHandler = () => undefined;

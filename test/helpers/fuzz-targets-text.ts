@@ -2,12 +2,12 @@
  * Fuzz targets for the text decoders: DN strings, the validity and serial headers, ALB listener-rule
  * wildcards. Each target also checks an invariant on success, so a wrong answer counts as a crash too.
  */
-import { createDN, dnEquals, parseDN } from '../../src/core/dn.js';
-import { compileGlob } from '../../src/core/glob.js';
-import { repairUtf8 } from '../../src/core/headers.js';
-import { normalizeSerial, serialsEqual } from '../../src/core/serial.js';
-import { parseSerialHeader, parseValidityHeader } from '../../src/core/validity.js';
-import { isMtlsError } from '../../src/errors.js';
+import { createDN, dnEquals, parseDN } from '../../src/core/dn/dn.js';
+import { compileGlob } from '../../src/listener-rules/glob.js';
+import { repairUtf8 } from '../../src/core/alb/headers.js';
+import { normalizeSerial, serialsEqual } from '../../src/core/der/serial.js';
+import { parseSerialHeader, parseValidityHeader } from '../../src/core/alb/validity.js';
+import { isMtlsError } from '../../src/core/errors.js';
 import type { FuzzTarget } from './fuzz-types.js';
 
 /** DN strings worth starting from besides the seed certificates' own. */

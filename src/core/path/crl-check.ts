@@ -1,0 +1,97 @@
+/**
+ * Revocation checking of a complete path against the configured CRLs (RFC 5280 6.3, simplified to
+ * complete CRLs issued by the certificate's own issuer and signed with the issuer's key).
+ *
+ * Every certificate of the path whose issuer has a CRL in scope is checked; an issuer without CRLs is not
+ * (configure a CRL per issuing CA). A CRL that applies but cannot be used refuses the path (fail closed).
+ * @module
+ */
+import type { ChainCert } from './chain-cert.js';
+import { ChainFailure, describePosition } from './chain-failure.js';
+import { KU, OID } from '../der/cert-extensions.js';
+import type { Crl, CrlSet } from './crl.js';
+import { fullNames } from './crl-parse.js';
+import { DerError, TAG, children, readTlv } from '../der/der.js';
+import { UnsupportedAlgorithmError } from '../der/public-key.js';
+
+/** What revocation checking needs. */
+export interface CrlContext {
+  readonly crls: CrlSet;
+  /** `'reject'`: a CRL past its nextUpdate refuses the certificates it covers; `'ignore'`: it is used anyway. */
+  readonly stale: 'reject' | 'ignore';
+  readonly now: number;
+  readonly tolerance: number;
+}
+
+function distributionPoints(cert: ChainCert): Set<string> {
+  const names = new Set<string>();
+  const ext = cert.s.extensions.find((e) => e.oid === OID.CRL_DP);
+  if (!ext) return names;
+  const seq = readTlv(ext.value, 0, ext.value.length);
+  if (seq.tag !== TAG.SEQUENCE || seq.end !== ext.value.length) throw new DerError('bad cRLDistributionPoints');
+  for (const dp of children(ext.value, seq)) {
+    const wrapper = children(ext.value, dp).find((t) => t.tag === 0xa0);
+    for (const name of wrapper ? fullNames(ext.value, wrapper) ?? [] : []) names.add(name);
+  }
+  return names;
+}
+
+/** issuingDistributionPoint scope (5.2.5) against the certificate (6.3.3 (b)). */
+function inScope(crl: Crl, cert: ChainCert): boolean {
+  const { only, distributionPoint } = crl.scope;
+  if (only === 'none' || (only === 'user' && cert.info.ca) || (only === 'ca' && !cert.info.ca)) return false;
+  if (!distributionPoint) return true;
+  const mine = distributionPoints(cert);
+  for (const name of distributionPoint) if (mine.has(name)) return true;
+  return false;
+}
+
+/** Why `crl` cannot be used for certificates of `issuer`, or `undefined` when it can (6.3.3 (f), (g)). */
+function unusable(crl: Crl, issuer: ChainCert): string | undefined {
+  if (crl.problem) return crl.problem;
+  // 6.3.3 (f): a CRL issuer with a keyUsage extension must assert cRLSign.
+  if (issuer.info.keyUsage !== undefined && (issuer.info.keyUsage & KU.cRLSign) === 0) {
+    return 'is signed by a CA whose keyUsage lacks cRLSign';
+  }
+  try {
+    return crl.signedBy(issuer.key()) ? undefined : 'has a signature that does not verify with the issuer key';
+  } catch (error) {
+    if (error instanceof UnsupportedAlgorithmError) return `uses a refused algorithm (${error.message})`;
+    throw error;
+  }
+}
+
+function fresh(crl: Crl, ctx: CrlContext): boolean {
+  const next = crl.nextUpdate?.getTime() ?? -Infinity;
+  return crl.thisUpdate.getTime() <= ctx.now + ctx.tolerance && ctx.now - ctx.tolerance <= next;
+}
+
+function checkOne(cert: ChainCert, issuer: ChainCert, depth: number, ctx: CrlContext): number {
+  const crls = ctx.crls.forIssuer(cert.issuerKey).filter((crl) => inScope(crl, cert));
+  if (crls.length === 0) return Infinity;
+  const pos = describePosition(depth, false);
+  const reasons = crls.map((crl) => unusable(crl, issuer));
+  const usable = crls.filter((_, i) => reasons[i] === undefined);
+  if (usable.length === 0) throw new ChainFailure('crl', depth, `${pos}: the CRL of its issuer ${reasons[0]!}`);
+  if (usable.some((crl) => crl.lists(cert.s.serialNumber))) throw new ChainFailure('revoked', depth, `${pos} is revoked`);
+  const current = usable.filter((crl) => fresh(crl, ctx));
+  if (ctx.stale === 'ignore') return Infinity;
+  if (current.length === 0) throw new ChainFailure('crl', depth, `${pos}: the CRL of its issuer is out of date`);
+  return Math.max(...current.map((crl) => crl.nextUpdate!.getTime()));
+}
+
+/**
+ * Checks every certificate below the anchor. Returns the time (epoch ms) until which the answer holds
+ * (the CRLs' nextUpdate; `Infinity` without CRLs or with `stale: 'ignore'`), or the failure.
+ */
+export function revocationFailure(path: readonly ChainCert[], ctx: CrlContext): ChainFailure | number {
+  let until = Infinity;
+  try {
+    for (let i = 0; i < path.length - 1; i++) until = Math.min(until, checkOne(path[i]!, path[i + 1]!, i, ctx));
+  } catch (error) {
+    if (error instanceof ChainFailure) return error;
+    if (error instanceof DerError) return new ChainFailure('crl', -1, 'a cRLDistributionPoints extension is malformed');
+    throw error;
+  }
+  return until;
+}
