@@ -62,7 +62,7 @@ function safeEmitter(onEvent: (event: MtlsEvent) => void): (event: MtlsEvent) =>
   };
 }
 
-/** Deletes the named headers from `req.headers` and `req.rawHeaders`; returns the names removed. */
+/** Deletes the named headers from `req.headers`, `req.headersDistinct` and `req.rawHeaders`; returns the names removed. */
 function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boolean): string[] {
   const removed: string[] = [];
   for (const name of Object.keys(req.headers)) {
@@ -72,6 +72,11 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
     }
   }
   if (removed.length > 0) {
+    // Node builds `headersDistinct` lazily from `rawHeaders` and a header count it keeps privately, so a
+    // shortened `rawHeaders` would make it read past the end. Build it now, while both agree, and remove
+    // the stripped names from it: Node caches that object and returns it from then on.
+    const distinct = req.headersDistinct;
+    for (const name of removed) Reflect.deleteProperty(distinct, name);
     const raw = req.rawHeaders;
     for (let i = raw.length - 2; i >= 0; i -= 2) if (shouldStrip(raw[i]!.toLowerCase())) raw.splice(i, 2);
   }

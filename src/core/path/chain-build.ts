@@ -4,13 +4,13 @@
  * each complete path before accepting it, and backtracking to the next candidate on any failure.
  *
  * Bounded: at most `maxDepth` certificates in a path (anchor included), at most `maxSignatures` signature
- * checks and 1000 visited candidates per call, and a name-constraint comparison budget. Reaching a bound
- * refuses the chain.
+ * checks whose cost, weighted by key type and size, stays within `maxSignatureWork`, 1000 visited
+ * candidates per call, and a name-constraint comparison budget. Reaching a bound refuses the chain.
  * @module
  */
 import type { ChainCert } from './chain-cert.js';
 import { ChainFailure, describePosition } from './chain-failure.js';
-import { issuerFailure, pathFailure, signatureValid, type RuleContext } from './chain-rules.js';
+import { issuerFailure, pathFailure, signatureCost, signatureValid, type RuleContext } from './chain-rules.js';
 import type { Budget } from './name-constraints.js';
 import type { TrustStore } from './trust-store.js';
 import { sameBytes } from '../der/x509.js';
@@ -20,6 +20,8 @@ export interface BuildContext extends RuleContext {
   readonly store: TrustStore;
   readonly maxDepth: number;
   readonly maxSignatures: number;
+  /** Most signature-check work per build, in RSA-2048 checks (an RSA-2048 check costs 1, P-521 10). */
+  readonly maxSignatureWork: number;
   /** Extra whole-path check (revocation); returns a failure or the time until which the path stays valid. */
   readonly finalCheck: (path: readonly ChainCert[]) => ChainFailure | number;
 }
@@ -37,19 +39,26 @@ class Abort extends Error {}
 // CAs could otherwise be walked path by path; real chains visit a handful.
 const MAX_STEPS = 1000;
 
+// Name-constraint comparisons per build: a quarter of OpenSSL's NAME_CHECK_MAX, so that a certificate
+// crafted to maximise them costs about as much as the signature-work bound allows; real paths need a
+// few hundred.
+const NAME_COMPARISONS = 1 << 18;
+
 class Builder {
   readonly #ctx: BuildContext;
   readonly #pool = new Map<string, ChainCert[]>();
   readonly #signatures = new Map<string, boolean>();
   readonly #ids = new Map<ChainCert, number>();
-  readonly #budget: Budget = { left: 1 << 20 }; // OpenSSL's NAME_CHECK_MAX
+  readonly #budget: Budget = { left: NAME_COMPARISONS };
   #signaturesLeft: number;
+  #workLeft: number;
   #steps = 0;
   #best: { failure: ChainFailure; score: number } | undefined;
 
   constructor(ctx: BuildContext, presented: readonly ChainCert[]) {
     this.#ctx = ctx;
     this.#signaturesLeft = ctx.maxSignatures;
+    this.#workLeft = ctx.maxSignatureWork;
     const unique: ChainCert[] = [];
     for (const cert of presented) if (!unique.some((u) => sameBytes(u.s.der, cert.s.der))) unique.push(cert);
     for (const cert of unique) {
@@ -79,6 +88,9 @@ class Builder {
     let ok = this.#signatures.get(key);
     if (ok === undefined) {
       if (--this.#signaturesLeft < 0) throw new Abort(`path building exceeded ${this.#ctx.maxSignatures} signature checks`);
+      // Counting checks is not enough: the attacker picks the keys, and a P-521 check costs ten RSA-2048 ones.
+      this.#workLeft -= signatureCost(issuer, depth);
+      if (this.#workLeft < 0) throw new Abort('path building exceeded its signature-check work bound');
       ok = signatureValid(child, issuer, depth);
       this.#signatures.set(key, ok);
     }

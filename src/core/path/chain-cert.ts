@@ -6,7 +6,7 @@
 import { certInfo, type CertInfo } from './cert-constraints.js';
 import { encoding, toHex } from '../der/der.js';
 import { canonicalRdns, canonicalName } from '../dn/name-canon.js';
-import { importPublicKey, type PublicKey } from '../der/public-key.js';
+import { importPublicKey, keyProfile, type PublicKey } from '../der/public-key.js';
 import { signedParts, type Signed } from '../der/signature.js';
 import type { CertificateStructure } from '../der/x509.js';
 
@@ -26,6 +26,7 @@ export class ChainCert {
   readonly anchor: boolean;
   #key: PublicKey | undefined;
   #signed: Signed | undefined;
+  #keyCost: number | undefined;
   #identity: string | undefined;
 
   /**
@@ -44,6 +45,14 @@ export class ChainCert {
   /** The subject public key, imported once (and cached across requests). Throws `DerError` / `UnsupportedAlgorithmError`. */
   key(): PublicKey {
     return (this.#key ??= importPublicKey(encoding(this.s.der, this.s.spki)));
+  }
+
+  /**
+   * What a signature check with this certificate's key costs, relative to RSA-2048, read from the DER without
+   * importing the key. Throws `DerError` / `UnsupportedAlgorithmError` (`WeakKeyError` included).
+   */
+  keyCost(): number {
+    return (this.#keyCost ??= keyProfile(encoding(this.s.der, this.s.spki)).cost);
   }
 
   /** TBS bytes, algorithm and signature, split once. */

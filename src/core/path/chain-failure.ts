@@ -12,6 +12,7 @@ export type ChainFailureReason =
   | 'untrusted' // no path to a trust anchor
   | 'bad-signature'
   | 'unsupported-algorithm' // signature algorithm or key type refused (SHA-1, small RSA, unknown curve)
+  | 'weak-key' // an RSA key with a public exponent or modulus no CA uses (even, < 3, > 2^32 - 1; > 8192 bits)
   | 'expired'
   | 'not-yet-valid'
   | 'not-ca' // issuer without basicConstraints cA

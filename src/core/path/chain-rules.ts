@@ -8,7 +8,7 @@ import { ChainFailure, describePosition } from './chain-failure.js';
 import { KU } from '../der/cert-extensions.js';
 import { DerError } from '../der/der.js';
 import { violation, type Budget } from './name-constraints.js';
-import { UnsupportedAlgorithmError } from '../der/public-key.js';
+import { UnsupportedAlgorithmError, WeakKeyError } from '../der/public-key.js';
 import { verifySigned } from '../der/signature.js';
 
 /** The normalised policy the rules read. */
@@ -55,10 +55,21 @@ export function issuerFailure(issuer: ChainCert, depth: number, ctx: RuleContext
  * refused algorithm (those do not depend on which path we are on).
  */
 export function signatureValid(child: ChainCert, issuer: ChainCert, depth: number): boolean {
+  return withKeyFailures(issuer, depth, () => verifySigned(child.signed(), issuer.key()));
+}
+
+/** What checking a signature with `issuer`'s key costs (see ChainCert.keyCost), or a ChainFailure for a refused key. */
+export function signatureCost(issuer: ChainCert, depth: number): number {
+  return withKeyFailures(issuer, depth, () => issuer.keyCost());
+}
+
+/** Runs `use` on `issuer`'s key and turns a refused or unreadable key into the ChainFailure that says so. */
+function withKeyFailures<T>(issuer: ChainCert, depth: number, use: () => T): T {
   try {
-    return verifySigned(child.signed(), issuer.key());
+    return use();
   } catch (error) {
     const pos = describePosition(depth, issuer.anchor);
+    if (error instanceof WeakKeyError) throw new ChainFailure('weak-key', depth, `${pos}: ${error.message}`);
     if (error instanceof UnsupportedAlgorithmError) {
       throw new ChainFailure('unsupported-algorithm', depth, `${pos}: ${error.message}`);
     }

@@ -12,12 +12,15 @@ import { KU, type KeyUsageName } from '../der/cert-extensions.js';
 import { revocationFailure } from './crl-check.js';
 import type { CrlSet } from './crl.js';
 import { DerError, encoding } from '../der/der.js';
-import { checkSpki, UnsupportedAlgorithmError } from '../der/public-key.js';
+import { checkSpki, UnsupportedAlgorithmError, WeakKeyError } from '../der/public-key.js';
 import type { TrustStore } from './trust-store.js';
 import type { CertificateStructure } from '../der/x509.js';
 
 /** id-kp-clientAuth (RFC 5280 4.2.1.12). */
 export const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+/** Default `maxSignatureWork`: see {@link ChainPolicy.maxSignatureWork}. */
+export const DEFAULT_SIGNATURE_WORK = 20;
 
 /** What `verifyChain` checks, beyond RFC 5280's fixed rules. */
 export interface ChainPolicy {
@@ -46,6 +49,13 @@ export interface ChainPolicy {
   readonly maxDepth?: number;
   /** At most this many signature verifications while building. Default 50. */
   readonly maxSignatureChecks?: number;
+  /**
+   * At most this much signature-check work while building, in units of one RSA-2048 check (key import
+   * included): RSA up to 4096 bits costs 1 to 1.3, RSA-8192 3, P-256 1.5, P-384 5.5, P-521 10, Ed25519 1.5,
+   * Ed448 2.5. Default 20: under ten times an ordinary three-certificate verification, enough for any path
+   * of RSA or P-256 keys up to the maximum depth, four P-384 certificates or three P-521 ones.
+   */
+  readonly maxSignatureWork?: number;
 }
 
 /** The verdict of {@link verifyChain}. */
@@ -65,6 +75,7 @@ function leafKeyFailure(leaf: ChainCert): ChainFailure | undefined {
     checkSpki(encoding(leaf.s.der, leaf.s.spki));
     return undefined;
   } catch (error) {
+    if (error instanceof WeakKeyError) return new ChainFailure('weak-key', 0, `leaf certificate: ${error.message}`);
     if (error instanceof UnsupportedAlgorithmError) return new ChainFailure('unsupported-algorithm', 0, `leaf certificate: ${error.message}`);
     if (error instanceof DerError) return new ChainFailure('malformed', 0, 'leaf certificate has an unreadable public key');
     throw error;
@@ -87,7 +98,26 @@ function leafFailure(leaf: ChainCert, policy: ChainPolicy, requiredEku: string |
   return undefined;
 }
 
+/**
+ * Keys whose check would be expensive (an RSA exponent or modulus no CA uses) are refused in every presented
+ * certificate before any signature is checked: a client would otherwise choose what each check costs.
+ */
+function weakKeyFailure(certs: readonly CertificateStructure[]): ChainFailure | undefined {
+  for (const [i, s] of certs.entries()) {
+    try {
+      checkSpki(encoding(s.der, s.spki));
+    } catch (error) {
+      if (error instanceof WeakKeyError) {
+        return new ChainFailure('weak-key', i === 0 ? 0 : -1, `${i === 0 ? 'leaf certificate' : 'a presented certificate'}: ${error.message}`);
+      }
+    }
+  }
+  return undefined;
+}
+
 function prepare(leaf: CertificateStructure, presented: readonly CertificateStructure[]): ChainCert[] | ChainFailure {
+  const weak = weakKeyFailure([leaf, ...presented]);
+  if (weak) return weak;
   const certs: ChainCert[] = [];
   for (const [i, s] of [leaf, ...presented].entries()) {
     try {
@@ -130,6 +160,7 @@ export function verifyChain(leaf: CertificateStructure, presented: readonly Cert
     store,
     maxDepth: policy.maxDepth ?? 8,
     maxSignatures: policy.maxSignatureChecks ?? 50,
+    maxSignatureWork: policy.maxSignatureWork ?? DEFAULT_SIGNATURE_WORK,
     finalCheck: (path) => (crls ? revocationFailure(path, { crls, stale, now, tolerance }) : Infinity),
   });
   if (built instanceof ChainFailure) return { ok: false, failure: built };

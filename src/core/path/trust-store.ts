@@ -75,7 +75,8 @@ function prepareAnchor(der: Uint8Array, where: string, now: number, warnings: st
  * returned as is, so options may take either.
  * @param option the option name used in error messages.
  * @throws MtlsConfigError naming the option and the fix, for unreadable input, a certificate that is not a
- *   CA, a refused key (RSA under 2048 bits, unknown curve), or an empty store.
+ *   CA, a refused key (RSA under 2048 or over 8192 bits or with an exponent no CA uses, unknown curve), or an
+ *   empty store.
  */
 export function loadTrustStore(input: PemOrDerInput | TrustStore, option = 'trustStore'): TrustStore {
   if (input instanceof TrustStore) return input;
