@@ -26,7 +26,7 @@ export {
 export { ChainFailure, type ChainFailureReason } from './core/path/chain-failure.js';
 export { normalizeSerial, serialsEqual } from './core/der/serial.js';
 export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsErrorOptions } from './core/errors.js';
-export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './core/options.js';
+export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './core/alb/options.js';
 export type { HeaderRole } from './core/alb/headers.js';
 export type {
   ClientCertificate, DistinguishedName, Rdn, RdnAttribute, SubjectAltNames, VerifiedBy,

@@ -9,7 +9,7 @@ import { compileDecoder, type AlbDecoder } from './core/alb/alb.js';
 import type { Decoded } from './core/alb/verify-mode.js';
 import { DEFAULT_HEADER_NAMES } from './core/alb/headers.js';
 import { MtlsConfigError, MtlsError } from './core/errors.js';
-import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/options.js';
+import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/alb/options.js';
 import { createHeaderScanner, isOwnedHeader, type HeaderScanner } from './header-scan.js';
 import { attachCertificate, attachRefusal } from './request-state.js';
 
@@ -75,8 +75,8 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
     // Node builds `headersDistinct` lazily from `rawHeaders` and a header count it keeps privately, so a
     // shortened `rawHeaders` would make it read past the end. Build it now, while both agree, and remove
     // the stripped names from it: Node caches that object and returns it from then on.
-    const distinct = req.headersDistinct;
-    for (const name of removed) Reflect.deleteProperty(distinct, name);
+    const distinct: unknown = req.headersDistinct; // absent on request doubles that are not IncomingMessages
+    if (typeof distinct === 'object' && distinct !== null) for (const name of removed) Reflect.deleteProperty(distinct, name);
     const raw = req.rawHeaders;
     for (let i = raw.length - 2; i >= 0; i -= 2) if (shouldStrip(raw[i]!.toLowerCase())) raw.splice(i, 2);
   }

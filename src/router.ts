@@ -15,16 +15,17 @@ import { MtlsConfigError, MtlsError } from './core/errors.js';
 import { assertCalled, guardWith } from './guards.js';
 import { certificateOf } from './request-state.js';
 import { didYouMean } from './core/suggest.js';
+import { ownOptions } from './core/own-options.js';
 
 function checkKeys(options: unknown, name: string, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
+  if (options === undefined) return ownOptions({});
   if (!isPlainObject(options)) throw new MtlsConfigError(name, `expected an object of options (${known.join(', ')})`);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new MtlsConfigError(`${name}.${key}`, `is not an option; use ${known.join(', ')}.${didYouMean(key, known)}`);
     }
   }
-  return options;
+  return ownOptions(options);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { Request, Response } from 'express';
 import { albMtls } from '../src/middleware.js';
-import type { MtlsEvent } from '../src/core/options.js';
+import type { MtlsEvent } from '../src/core/alb/options.js';
 import { EXPRESS_VERSIONS } from './helpers/apps.js';
 import { certFixtures } from './helpers/cert-fixtures.js';
 import { skipWithoutOpenssl } from './helpers/openssl.js';

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Request, RequestHandler } from 'express';
-import { trustedProxies } from '../../src/core/options.js';
+import { trustedProxies } from '../../src/core/alb/options.js';
 
 /** What the references keep per subject: the CN, found once. */
 interface LeastCertificate {

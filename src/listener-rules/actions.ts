@@ -10,6 +10,7 @@ import { checkHandler, invokeHandler } from '../dispatch.js';
 import { MtlsConfigError } from '../core/errors.js';
 import { hostOf, pathOf, queryOf } from './request.js';
 import { didYouMean } from '../core/suggest.js';
+import { ownOptions } from '../core/own-options.js';
 
 /** A compiled action. */
 export type RuleAction = (req: Request, res: Response, next: NextFunction) => void;
@@ -32,7 +33,7 @@ function objectAt(value: unknown, path: string, known: readonly string[]): Confi
     if (known.includes(key)) continue;
     throw new MtlsConfigError(`${path}.${key}`, `is not supported; use ${known.join(', ')}.${didYouMean(key, known)}`);
   }
-  return value;
+  return ownOptions(value);
 }
 
 function fixedResponse(action: Config, path: string): RuleAction {
@@ -164,8 +165,9 @@ const OWN_KEYS: Readonly<Record<string, readonly string[]>> = {
  * Compiles the action of a rule; `authenticate-*` and other types are refused.
  * @throws MtlsConfigError for an unsupported type, a bad config or an unknown target.
  */
-export function compileAction(action: unknown, path: string, targets: ListenerTargets): RuleAction {
-  if (!isPlainObject(action)) throw new MtlsConfigError(path, 'expected an action object { Type, ...Config }');
+export function compileAction(given: unknown, path: string, targets: ListenerTargets): RuleAction {
+  if (!isPlainObject(given)) throw new MtlsConfigError(path, 'expected an action object { Type, ...Config }');
+  const action = ownOptions(given);
   const type = action.Type;
   const own = typeof type === 'string' && Object.hasOwn(OWN_KEYS, type) ? OWN_KEYS[type]! : undefined;
   if (own === undefined) {

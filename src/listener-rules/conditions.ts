@@ -13,6 +13,7 @@ import { isPlainObject } from '../core/match/match-compile.js';
 import { MtlsConfigError } from '../core/errors.js';
 import { hostOf, pathOf, queryPairs } from './request.js';
 import { didYouMean } from '../core/suggest.js';
+import { ownOptions } from '../core/own-options.js';
 
 /** A compiled condition. May throw (`ERR_MTLS_NOT_CONFIGURED`); the caller passes that to `next`. */
 export type RequestTest = (req: Request) => boolean;
@@ -80,7 +81,7 @@ function queryCondition(config: Config, path: string): CompiledCondition {
   if (!Array.isArray(list) || list.length === 0) throw new MtlsConfigError(`${path}.Values`, 'expected a non-empty array of { Key?, Value }');
   const glob = (pattern: string): ((s: string) => boolean) => compileGlob(pattern, { caseInsensitive: true, escapes: true });
   const pairs = list.map((pair: unknown, i) => {
-    const { Key: key, Value: value } = isPlainObject(pair) ? pair : {};
+    const { Key: key, Value: value } = isPlainObject(pair) ? ownOptions(pair) : {};
     if (typeof value !== 'string' || value === '' || (key !== undefined && (typeof key !== 'string' || key === ''))) {
       throw new MtlsConfigError(`${path}.Values[${i}]`, 'expected { Key?: string, Value: string }, both non-empty');
     }
@@ -140,7 +141,8 @@ const FIELDS: Readonly<Record<string, readonly [configKey: string, compile: Conf
 };
 
 function configOf(condition: Config, field: string, key: string, path: string): Config {
-  const config = condition[key];
+  const given = condition[key];
+  const config = isPlainObject(given) ? ownOptions(given) : given;
   // Legacy form: `Values` on the condition itself (path-pattern and host-header only).
   if (config === undefined && (field === 'path-pattern' || field === 'host-header')) return { Values: condition.Values };
   if (!isPlainObject(config)) throw new MtlsConfigError(`${path}.${key}`, `expected an object for Field "${field}"`);
@@ -158,8 +160,9 @@ function configOf(condition: Config, field: string, key: string, path: string): 
  * Compiles one condition of a listener rule.
  * @throws MtlsConfigError for an unsupported `Field`, a missing or malformed config, or bad values.
  */
-export function compileCondition(condition: unknown, path: string, ctx: ConditionContext): CompiledCondition {
-  if (!isPlainObject(condition)) throw new MtlsConfigError(path, 'expected a condition object { Field, ...Config }');
+export function compileCondition(given: unknown, path: string, ctx: ConditionContext): CompiledCondition {
+  if (!isPlainObject(given)) throw new MtlsConfigError(path, 'expected a condition object { Field, ...Config }');
+  const condition = ownOptions(given);
   const field = condition.Field;
   const names = Object.keys(FIELDS);
   if (typeof field !== 'string' || !Object.hasOwn(FIELDS, field)) {

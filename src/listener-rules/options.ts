@@ -7,8 +7,9 @@ import type { Request } from 'express';
 import type { HeaderRole } from '../core/alb/headers.js';
 import { isPlainObject } from '../core/match/match-compile.js';
 import { MtlsConfigError } from '../core/errors.js';
-import { headerNames, trustedProxies } from '../core/options.js';
+import { headerNames, trustedProxies } from '../core/alb/options.js';
 import { didYouMean } from '../core/suggest.js';
+import { ownOptions } from '../core/own-options.js';
 
 /** Options of `fromListenerRules`. */
 export interface ListenerRulesOptions {
@@ -86,7 +87,7 @@ export function albClientIp(trusted: (address: string | undefined) => boolean): 
  */
 export function checkListenerOptions(options: unknown): ListenerSettings {
   if (options !== undefined && !isPlainObject(options)) throw new MtlsConfigError('options', `expected an object (${KNOWN.join(', ')})`);
-  const o = options ?? {};
+  const o = ownOptions(options ?? {});
   for (const key of Object.keys(o)) {
     if (!KNOWN.includes(key)) throw new MtlsConfigError(`options.${key}`, `is not an option; use ${KNOWN.join(', ')}.${didYouMean(key, KNOWN)}`);
   }

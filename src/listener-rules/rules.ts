@@ -13,6 +13,7 @@ import { compileCondition, type CompiledCondition, type ConditionContext, type R
 import { certificateHeaderGate, wildcardWarnings, type LabelledConditions } from './mtls.js';
 import { checkListenerOptions, type ListenerRulesOptions } from './options.js';
 import { didYouMean } from '../core/suggest.js';
+import { ownOptions } from '../core/own-options.js';
 
 export type { ListenerTargets } from './actions.js';
 export type { ListenerRulesOptions } from './options.js';
@@ -81,8 +82,9 @@ function compileActions(actions: unknown, path: string, targets: ListenerTargets
 }
 
 /** Rules compile in input order; `labelled` collects their conditions for the wildcard warnings. */
-function compileRule(rule: unknown, path: string, targets: ListenerTargets, ctx: ConditionContext, labelled: LabelledConditions[]): CompiledRule {
-  if (!isPlainObject(rule)) throw new MtlsConfigError(path, 'expected a rule object { Priority, Conditions, Actions }');
+function compileRule(given: unknown, path: string, targets: ListenerTargets, ctx: ConditionContext, labelled: LabelledConditions[]): CompiledRule {
+  if (!isPlainObject(given)) throw new MtlsConfigError(path, 'expected a rule object { Priority, Conditions, Actions }');
+  const rule = ownOptions(given);
   for (const key of Object.keys(rule)) {
     if (RULE_KEYS.includes(key)) continue;
     throw new MtlsConfigError(`${path}.${key}`, `is not supported; use ${RULE_KEYS.join(', ')}.${didYouMean(key, RULE_KEYS)}`);

@@ -7,6 +7,7 @@ import { nameFromDer } from '../core/dn/dn-der.js';
 import { DEFAULT_HEADER_NAMES, type HeaderRole } from '../core/alb/headers.js';
 import { parsePemCertificates, toPem } from '../core/der/pem.js';
 import { parseCertificateStructure, type CertificateStructure } from '../core/der/x509.js';
+import { ownOptions } from '../core/own-options.js';
 
 /** A certificate as PEM text, or as bytes (DER, or PEM text read from a file). */
 export type CertificateInput = string | Uint8Array;
@@ -112,7 +113,8 @@ function verifyHeaders(der: Uint8Array, names: Record<HeaderRole, string>): Reco
  * Nothing is verified: pass any certificate, expired or self-signed, to test how your app reacts.
  * @throws TypeError when `cert` or a chain entry is not a certificate, or for bad options.
  */
-export function albHeaders(cert: CertificateInput, options: AlbHeadersOptions = {}): Record<string, string> {
+export function albHeaders(cert: CertificateInput, given: AlbHeadersOptions = {}): Record<string, string> {
+  const options = ownOptions(given);
   const mode = options.mode ?? 'verify';
   if (mode !== 'verify' && mode !== 'passthrough') fail("mode must be 'verify' or 'passthrough'");
   const names = resolveNames(options.headerNames);

@@ -14,6 +14,7 @@ import {
 import { generateKeyPair, pemBlock, signCertificate, signCrl, type EncodedExtension, type KeyAlgorithm,
   type TestKeyPair } from './pki-sign.js';
 import type { IssueOptions, TestCa, TestCertificate, TestPki, TestPkiOptions } from './pki-types.js';
+import { ownOptions } from '../core/own-options.js';
 
 export type { CrlOptions, IssueOptions, TestCa, TestCertificate, TestCrl, TestPki, TestPkiOptions } from './pki-types.js';
 
@@ -107,7 +108,8 @@ function publicCa(ca: Ca): TestCa {
  * const clientA = await pki.issueClient({ subject: 'CN=clientA,OU=ops' });
  * await request(app).get('/').set(albHeaders(clientA.pem)).expect(200);
  */
-export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
+export async function createTestPki(given: TestPkiOptions = {}): Promise<TestPki> {
+  const options = ownOptions(given);
   const algorithm = options.keyAlgorithm ?? 'ECDSA-P256';
   const root = await makeCa(options.rootSubject ?? 'CN=Test Root CA,O=express-alb-mtls testing', algorithm, undefined);
   const intermediate = options.intermediate === true

@@ -6,7 +6,7 @@
 import { MtlsConfigError } from '../errors.js';
 import {
   booleanOption, cacheMax, checkOptionsObject, clockToleranceMs, enumOption, headerNames, type DecoderOptions,
-} from '../options.js';
+} from './options.js';
 import { lowercaseKeys, headerValue, VERIFY_ROLES, type HeaderBag, type HeaderNames } from './headers.js';
 import { createPassthroughVerifier, createUnverifiedPassthroughDecoder, type PassthroughVerifier } from './passthrough.js';
 import { loadCrls } from '../path/crl.js';

@@ -12,6 +12,7 @@ import { toPem } from '../../core/der/pem.js';
 import { acceptIgnoringExpiry, parseAnchors, peerChain } from './client-cert.js';
 import { albErrorPage, clientAddress, forward, upstreamHeaders, type ForwardTarget } from './forward.js';
 import { checkEmulatorOptions, serverCredentials, type AlbEmulatorOptions, type CheckedEmulatorOptions } from './options.js';
+import { ownOptions } from '../../core/own-options.js';
 
 export type { AccessLogEntry, AlbEmulatorOptions } from './options.js';
 
@@ -124,8 +125,9 @@ function requestHandler(options: AlbEmulatorOptions, target: ForwardTarget, refu
  * request is streamed to `target` (502 when it is down, 504 after `idleTimeout`).
  * @throws TypeError for bad options; rejects when the port cannot be bound.
  */
-export async function startAlbEmulator(options: AlbEmulatorOptions): Promise<AlbEmulator> {
-  const config = checkEmulatorOptions(options);
+export async function startAlbEmulator(given: AlbEmulatorOptions): Promise<AlbEmulator> {
+  const config = checkEmulatorOptions(given);
+  const options = ownOptions(given);
   const credentials = await serverCredentials(options, config.host);
   const { server, refused } = createListener(options, config, credentials.cert, credentials.key);
   const agent = new http.Agent({ keepAlive: true, ...(options.sourceAddress ? { localAddress: options.sourceAddress } : {}) });

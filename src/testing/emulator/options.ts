@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import type { HeaderRole } from '../../core/alb/headers.js';
 import { readCertificates, type CertificateInput } from '../alb-headers.js';
 import { createTestPki } from '../pki.js';
+import { ownOptions } from '../../core/own-options.js';
 
 /** One forwarded request, for logs. */
 export interface AccessLogEntry {
@@ -87,8 +88,9 @@ function checkTrustStore(options: AlbEmulatorOptions, mode: string): Uint8Array[
 }
 
 /** Validates options. @throws TypeError naming the option. */
-export function checkEmulatorOptions(options: AlbEmulatorOptions): CheckedEmulatorOptions {
-  if (typeof options !== 'object' || options === null) bad('options', 'expected an object');
+export function checkEmulatorOptions(given: AlbEmulatorOptions): CheckedEmulatorOptions {
+  if (typeof given !== 'object' || given === null) bad('options', 'expected an object');
+  const options = ownOptions(given);
   const mode = options.mode ?? 'verify';
   if (mode !== 'verify' && mode !== 'passthrough') bad('mode', "expected 'verify' or 'passthrough'");
   const port = options.port ?? 0;

@@ -4,13 +4,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
-import type { MtlsError } from './errors.js';
-import { MtlsConfigError } from './errors.js';
-import { DEFAULT_HEADER_NAMES, type HeaderNames, type HeaderRole } from './alb/headers.js';
-import type { ClientCertificate } from './types.js';
-import type { CrlSet } from './path/crl.js';
-import type { TrustStore } from './path/trust-store.js';
-import { didYouMean } from './suggest.js';
+import type { MtlsError } from '../errors.js';
+import { MtlsConfigError } from '../errors.js';
+import { DEFAULT_HEADER_NAMES, type HeaderNames, type HeaderRole } from './headers.js';
+import type { ClientCertificate } from '../types.js';
+import type { CrlSet } from '../path/crl.js';
+import type { TrustStore } from '../path/trust-store.js';
+import { didYouMean } from '../suggest.js';
+import { ownOptions } from '../own-options.js';
 
 /** PEM text, or PEM/DER bytes; one item or several. */
 export type PemInput = string | Buffer | Uint8Array | ReadonlyArray<string | Buffer | Uint8Array>;
@@ -93,12 +94,12 @@ export function checkKeys(options: object, known: readonly string[], path: strin
 /** Validates the plain-object shape of `options` and its keys. */
 export function checkOptionsObject(options: unknown, kind: 'albMtls' | 'decodeAlbHeaders', extra: readonly string[] = []):
   Record<string, unknown> {
-  if (options === undefined) return {};
+  if (options === undefined) return ownOptions({});
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new MtlsConfigError('options', `expected an object or nothing, got ${describe(options)}.`);
   }
   checkKeys(options, [...(kind === 'albMtls' ? MIDDLEWARE_KEYS : DECODER_KEYS), ...extra], 'options');
-  return options as Record<string, unknown>;
+  return ownOptions(options as Record<string, unknown>);
 }
 
 /** A short description of a value's type for error messages (never its content). */
@@ -147,7 +148,7 @@ export function cacheMax(options: Record<string, unknown>): number | false {
     throw new MtlsConfigError('cache', 'expected { max: number } or false.');
   }
   checkKeys(value, ['max'], 'cache');
-  const max = (value as { max?: unknown }).max ?? 1000;
+  const max = ownOptions(value as { max?: unknown }).max ?? 1000;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000_000) {
     throw new MtlsConfigError('cache.max', 'expected a whole number from 1 to 10000000 (or cache: false).');
   }
