@@ -108,6 +108,27 @@ describe('name constraints', () => {
     assert.equal(verdict(root, [GN.uri('urn:uuid:1234')]), 'name-constraints');
   });
 
+  it('uniformResourceIdentifier: an authority that parsers read differently satisfies no constraint', () => {
+    const permitted = constrainedRoot([GN.uri('good.example')]);
+    assert.equal(verdict(permitted, [GN.uri('https://user@good.example:8443/path')]), 'ok');
+    // WHATWG URL parsing reads host evil.example here; the text after the last @ says good.example.
+    assert.equal(verdict(permitted, [GN.uri('https://evil.example\\@good.example/')]), 'name-constraints');
+    assert.equal(verdict(permitted, [GN.uri('https://evil.example@good.example@good.example/')]), 'name-constraints');
+    assert.equal(verdict(permitted, [GN.uri('https://good.example /')]), 'name-constraints');
+    assert.equal(verdict(permitted, [GN.uri('https://[2001:db8::1]/')]), 'name-constraints');
+    const excluded = constrainedRoot([], [GN.uri('evil.example')]);
+    assert.equal(verdict(excluded, [GN.uri('https://good.example/')]), 'ok');
+    assert.equal(verdict(excluded, [GN.uri('https://evil.example\\@good.example/')]), 'name-constraints');
+  });
+
+  it('iPAddress constraints apply per family: an IPv4-mapped IPv6 SAN is an IPv6 address (as OpenSSL)', () => {
+    const root = constrainedRoot([], [GN.ip(10, 0, 0, 0, 255, 0, 0, 0)]);
+    const mapped = GN.ip(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1);
+    assert.equal(verdict(root, [GN.ip(10, 0, 0, 1)]), 'name-constraints');
+    assert.equal(verdict(root, [mapped]), 'ok');
+    // ...which is why no matcher equates it with 10.0.0.1 (test/match.test.ts).
+  });
+
   it('a constraint on a form we cannot evaluate refuses only certificates carrying that form', () => {
     const otherName = tlv(0xa0, tlv(0x06, Buffer.from([0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x14, 0x02, 0x03])), tlv(0xa0, tlv(0x0c, Buffer.from('x'))));
     const root = constrainedRoot([], [otherName]);

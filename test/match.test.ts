@@ -76,8 +76,14 @@ const rows: Row[] = [
   ['uri urn', { san: { uri: ['URN:uuid:ABC'] } }, { san: { uri: 'urn:uuid:ABC' } }, true],
   ['ip IPv6 long form', { san: { ip: ['2001:db8::1'] } }, { san: { ip: '2001:DB8:0:0:0:0:0:1' } }, true],
   ['ip IPv6 leading zeros', { san: { ip: ['2001:db8::1'] } }, { san: { ip: '2001:0db8:0000::0001' } }, true],
-  ['ip IPv4-mapped in the matcher', { san: { ip: ['192.0.2.1'] } }, { san: { ip: '::ffff:192.0.2.1' } }, true],
-  ['ip IPv4-mapped in the cert', { san: { ip: ['::ffff:192.0.2.1'] } }, { san: { ip: '192.0.2.1' } }, true],
+  // An IPv4-mapped SAN is an IPv6 address, as name constraints check it: it never stands for the IPv4 one.
+  ['ip IPv4-mapped SAN against an IPv4 matcher', { san: { ip: ['::ffff:192.0.2.1'] } }, { san: { ip: '192.0.2.1' } }, false],
+  ['ip IPv4 SAN against an IPv4-mapped matcher', { san: { ip: ['192.0.2.1'] } }, { san: { ip: '::ffff:192.0.2.1' } }, false],
+  ['ip IPv4-mapped, written two ways', { san: { ip: ['::ffff:192.0.2.1'] } }, { san: { ip: '0:0:0:0:0:ffff:c000:201' } }, true],
+  ['uri with a backslash before @ never matches the host after it',
+    { san: { uri: ['https://evil.example\\@good.example/'] } }, { san: { uri: 'https://good.example/' } }, false],
+  ['uri with a space in the authority never matches', { san: { uri: ['https://good.example /'] } }, { san: { uri: /^https:\/\/good.*$/ } }, false],
+  ['uri with userinfo matches the host after @', { san: { uri: ['https://user@Good.Example/'] } }, { san: { uri: 'https://user@good.example/' } }, true],
   ['ip differs', { san: { ip: ['2001:db8::1'] } }, { san: { ip: '2001:db8::2' } }, false],
   ['san kinds are ANDed', { san: { dns: ['a.example'], ip: ['10.0.0.1'] } }, { san: { dns: 'a.example', ip: '10.0.0.2' } }, false],
   // RegExps and predicates

@@ -12,7 +12,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { certificateFromDer } from '../src/core/alb/certificate.js';
 import { DerError } from '../src/core/der/der.js';
-import { canonicalIp } from '../src/core/der/ip.js';
+import { canonicalIp, canonicalPeerIp } from '../src/core/der/ip.js';
 import { parsePemCertificates } from '../src/core/der/pem.js';
 import { parseCertificateStructure } from '../src/core/der/x509.js';
 import { openssl, skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
@@ -163,8 +163,14 @@ describe('canonical IP text (RFC 5952)', () => {
     ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'], ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
     ['2001:0db8:0000:0000:0001:0000:0000:0001', '2001:db8::1:0:0:1'], ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
     ['1:0:0:2:0:0:0:3', '1:0:0:2::3'], ['0:0:0:0:0:0:0:0', '::'], ['0:0:0:0:0:0:0:1', '::1'],
-    ['::ffff:192.0.2.1', '192.0.2.1'], ['0:0:0:0:0:ffff:c000:0201', '192.0.2.1'],
+    ['::ffff:192.0.2.1', '::ffff:192.0.2.1'], ['0:0:0:0:0:ffff:c000:0201', '::ffff:192.0.2.1'],
     ['192.0.2.1', '192.0.2.1'], ['fe80::1%eth0', undefined], ['192.0.2.256', undefined], ['example.org', undefined],
   ];
   for (const [input, expected] of vectors) test(`${input} -> ${expected}`, () => assert.equal(canonicalIp(input), expected));
+  test('a peer address in IPv4-mapped form is its IPv4 address (dual-stack sockets)', () => {
+    assert.equal(canonicalPeerIp('::ffff:10.0.0.1'), '10.0.0.1');
+    assert.equal(canonicalPeerIp('::FFFF:0a00:0001'), '10.0.0.1');
+    assert.equal(canonicalPeerIp('2001:db8::1'), '2001:db8::1');
+    assert.equal(canonicalPeerIp('nonsense'), undefined);
+  });
 });

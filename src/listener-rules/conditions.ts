@@ -8,7 +8,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { Request } from 'express';
 import { compileGlob } from './glob.js';
-import { canonicalIp } from '../core/der/ip.js';
+import { canonicalPeerIp } from '../core/der/ip.js';
 import { isPlainObject } from '../core/match/match-compile.js';
 import { MtlsConfigError } from '../core/errors.js';
 import { hostOf, pathOf, queryPairs } from './request.js';
@@ -106,7 +106,7 @@ function sourceIpCondition(config: Config, path: string, ctx: ConditionContext):
     blocks.addSubnet(address, Number(prefix), family === 4 ? 'ipv4' : 'ipv6');
   });
   const test: RequestTest = (req) => {
-    const ip = canonicalIp(ctx.clientIp(req) ?? ''); // IPv4-mapped (`::ffff:10.0.0.1`) counts as IPv4
+    const ip = canonicalPeerIp(ctx.clientIp(req) ?? ''); // IPv4-mapped (`::ffff:10.0.0.1`) counts as IPv4
     return ip !== undefined && blocks.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6');
   };
   return { test, values };

@@ -1,15 +1,17 @@
 /**
- * Canonical text for IP addresses, so that `2001:DB8:0:0::1`, `2001:db8::1` and `2001:0db8::0:1` compare equal,
- * and an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) equals its IPv4 form.
- * Shared by the SAN reader (`ipFromBytes`) and the matchers (`canonicalIp`).
+ * Canonical text for IP addresses, so that `2001:DB8:0:0::1`, `2001:db8::1` and `2001:0db8::0:1` compare equal.
+ * Shared by the SAN reader (`ipFromBytes`) and the matchers (`canonicalIp`). An IPv4-mapped IPv6 SAN
+ * (`::ffff:192.0.2.1`) stays an IPv6 address, as name constraints treat it (RFC 5280 and OpenSSL compare
+ * iPAddress constraints per family), so a matcher never grants it what a constraint on IPv4 did not check.
+ * Client socket addresses, where dual-stack servers report IPv4 peers in mapped form, use `canonicalPeerIp`.
  * @module
  */
 import { isIP } from 'node:net';
 
 /**
  * Canonical text of an IP address: dotted-quad IPv4 as given, IPv6 in RFC 5952 form (lowercase, no leading
- * zeros, longest run of two or more zero groups shortened to `::`, the first one on a tie), and IPv4-mapped
- * IPv6 addresses (`::ffff:a.b.c.d`) as plain IPv4.
+ * zeros, longest run of two or more zero groups shortened to `::`, the first one on a tie), IPv4-mapped IPv6
+ * addresses in RFC 5952's mixed form `::ffff:a.b.c.d`.
  * @returns `undefined` when `text` is not an IP address (Node's `isIP` rejects leading zeros in IPv4 and
  *   brackets); a zone identifier (`fe80::1%eth0`) is refused as well, since a certificate cannot carry one.
  */
@@ -19,8 +21,17 @@ export function canonicalIp(text: string): string | undefined {
   if (kind !== 6 || text.includes('%')) return undefined;
   const groups = ipv6Groups(text);
   if (groups === undefined) return undefined;
-  if (isV4Mapped(groups)) return v4FromGroups(groups[6] ?? 0, groups[7] ?? 0);
+  if (isV4Mapped(groups)) return `::ffff:${v4FromGroups(groups[6] ?? 0, groups[7] ?? 0)}`;
   return formatIpv6(groups);
+}
+
+/**
+ * Canonical text of a client's socket address: as {@link canonicalIp}, except that an IPv4-mapped address
+ * (how a dual-stack server reports an IPv4 peer) is the IPv4 address it carries.
+ */
+export function canonicalPeerIp(text: string): string | undefined {
+  const ip = canonicalIp(text);
+  return ip?.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
 /**

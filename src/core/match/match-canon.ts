@@ -6,6 +6,7 @@
  */
 import { canonicalIp } from '../der/ip.js';
 import { normalizeSerial } from '../der/serial.js';
+import { splitUri } from '../path/name-match.js';
 
 /** How one field's exact strings are compared. */
 export interface Canon {
@@ -70,16 +71,13 @@ export const EMAIL: Canon = {
  * `new URL()`'s normalisation (dot segments, percent-encoding, default ports) would make distinct SANs equal.
  */
 function canonicalUri(value: string): string | undefined {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(value)?.[0];
-  if (scheme === undefined) return undefined;
-  let rest = value.slice(scheme.length);
-  if (!rest.startsWith('//')) return asciiLower(scheme) + rest;
-  rest = rest.slice(2);
-  const end = rest.search(/[/?#]/);
-  const authority = end < 0 ? rest : rest.slice(0, end);
-  const at = authority.lastIndexOf('@');
-  const host = asciiLower(authority.slice(at + 1));
-  return `${asciiLower(scheme)}//${authority.slice(0, at + 1)}${host}${end < 0 ? '' : rest.slice(end)}`;
+  const parts = splitUri(value);
+  if (parts === null) return undefined; // an authority parsers disagree on never matches
+  if (parts === undefined) {
+    const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(value)?.[0];
+    return scheme === undefined ? undefined : asciiLower(scheme) + value.slice(scheme.length);
+  }
+  return `${asciiLower(parts.scheme)}${parts.userinfo}${asciiLower(parts.host)}${parts.tail}`;
 }
 
 function configUri(value: string): string | undefined {
@@ -98,7 +96,7 @@ export const URI: Canon = {
   hint: 'give an absolute URI such as `spiffe://example.org/ns/prod/sa/api`',
 };
 
-/** IP SANs in canonical text: RFC 5952 IPv6, IPv4-mapped IPv6 as IPv4. */
+/** IP SANs in canonical text: RFC 5952 IPv6; an IPv4-mapped IPv6 address is not its IPv4 address. */
 export const IP: Canon = {
   config: canonicalIp,
   cert: canonicalIp,

@@ -133,7 +133,10 @@ function sanField(value: unknown, path: string): CompiledTest {
     }
     const { test, pure } = compileValues(values, `${path}.${kind}`, canon);
     const k = kind as keyof ClientCertificate['subjectAltNames'];
-    return { test: (cert) => cert.subjectAltNames[k].some(test), pure };
+    // A SAN with no canonical form (a URI whose authority parsers read differently) matches no matcher,
+    // RegExps and predicates included.
+    const usable = (san: string): boolean => canon.cert(san) !== undefined && test(san);
+    return { test: (cert) => cert.subjectAltNames[k].some(usable), pure };
   });
   return allParts(tests);
 }

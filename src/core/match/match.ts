@@ -22,7 +22,7 @@ export interface SanMatcher {
   readonly email?: ValueMatchers;
   /** URI: case-insensitive scheme and host, the rest exact. */
   readonly uri?: ValueMatchers;
-  /** iPAddress in canonical form (RFC 5952 IPv6, IPv4-mapped as IPv4). */
+  /** iPAddress in canonical form (RFC 5952 IPv6; IPv4-mapped in the mixed form `::ffff:192.0.2.1`). */
   readonly ip?: ValueMatchers;
 }
 

@@ -51,15 +51,45 @@ export function emailMatches(mailbox: { local: string; domain: string }, subtree
   return subtree.sub ? mailbox.domain.endsWith('.' + subtree.host) : mailbox.domain === subtree.host;
 }
 
-const URI_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
+const URI_WITH_AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is;
+// RFC 3986 3.2: an authority holds unreserved characters, %HH, sub-delims, ':' and one '@' (userinfo),
+// with '[' ']' only around an IP literal. Anything else (a backslash above all, which WHATWG URL parsing
+// reads as a path separator) makes parsers disagree about the host, so such a URI has no host here.
+const AUTHORITY = /^(?:([a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(\[[0-9a-f:.]+\]|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(:[0-9]*)?$/i;
 
-/** The host of a URI with an authority, lowercased; `undefined` without one or for an IP literal. */
+/** A URI with an authority, split per RFC 3986. */
+export interface UriParts {
+  /** `scheme://` as written. */
+  readonly scheme: string;
+  /** `userinfo@` as written, or `''`. */
+  readonly userinfo: string;
+  /** The host as written (an IP literal keeps its brackets). */
+  readonly host: string;
+  /** `:port`, path, query and fragment as written. */
+  readonly tail: string;
+}
+
+/**
+ * Splits a URI that has an authority (`scheme://...`).
+ * @returns `undefined` without an authority; `null` when the authority is not RFC 3986 syntax (such a URI
+ *   never satisfies a name constraint or a matcher).
+ */
+export function splitUri(uri: string): UriParts | null | undefined {
+  const whole = URI_WITH_AUTHORITY.exec(uri);
+  if (whole === null) return undefined;
+  const [, scheme, authority, rest] = whole as unknown as [string, string, string, string];
+  const parts = AUTHORITY.exec(authority);
+  if (parts === null) return null;
+  const host = parts[2] ?? '';
+  const userinfo = authority.slice(0, authority.length - host.length - (parts[3]?.length ?? 0));
+  return { scheme, userinfo, host, tail: (parts[3] ?? '') + rest };
+}
+
+/** The host of a URI with an authority, lowercased; `undefined` without one, for an IP literal or a malformed authority. */
 export function uriHost(uri: string): string | undefined {
-  const authority = URI_AUTHORITY.exec(uri)?.[1];
-  if (authority === undefined) return undefined;
-  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
-  if (hostPort.startsWith('[')) return undefined;
-  const host = hostPort.replace(/:[0-9]*$/, '').toLowerCase();
+  const parts = splitUri(uri);
+  if (!parts || parts.host.startsWith('[')) return undefined;
+  const host = parts.host.toLowerCase();
   return isHostName(host) ? host : undefined;
 }
 
