@@ -67,19 +67,53 @@ describe('revocation', () => {
     }
   });
 
-  it('honours issuingDistributionPoint scope: user-only CRLs do not cover CAs, distribution points must match', () => {
+  describe('issuingDistributionPoint scope', () => {
     const idp = (content: Uint8Array) => ext('2.5.29.28', true, seq(content));
     const number = ext('2.5.29.20', false, int(1));
-    const userOnly = crlsOf(makeCrl(root, { revoked: [77n], extensions: [number, idp(tlv(0x81, Buffer.from([0xff])))] }));
-    const revokedIca = ca('ICA2', root, { serial: 77n });
-    assert.equal(reasonOf(check(leafOf(revokedIca), [revokedIca], store, { crls: userOnly })), 'ok');
-    const dpName = tlv(0xa0, tlv(0xa0, tlv(0x86, Buffer.from('http://crl.example/ica.crl'))));
-    const partitioned = crlsOf(makeCrl(ica, { revoked: [0x1234n], extensions: [number, idp(dpName)] }));
-    const key = newKey();
-    const pointing = (uri: string): TestCert => makeCert({ subject: cn('c'), key, issuer: ica, serial: 0x1234n,
-      extra: [X.crlDp(uri)] });
-    assert.equal(reasonOf(check(pointing('http://crl.example/ica.crl'), [ica], store, { crls: partitioned })), 'revoked');
-    assert.equal(reasonOf(check(pointing('http://crl.example/other.crl'), [ica], store, { crls: partitioned })), 'ok');
+    const userOnly = (issuer: TestCert, revoked: bigint[]) => makeCrl(issuer, { revoked, extensions: [number, idp(tlv(0x81, Buffer.from([0xff])))] });
+    const caOnly = (issuer: TestCert, revoked: bigint[]) => makeCrl(issuer, { revoked, extensions: [number, idp(tlv(0x82, Buffer.from([0xff])))] });
+    const messageOf = (result: ReturnType<typeof check>): string => (result.ok ? '' : result.failure.message);
+
+    it('refuses a CA whose issuer has only a user-certificates CRL (fail closed, naming the scope)', () => {
+      const revokedIca = ca('ICA2', root, { serial: 77n });
+      const result = check(leafOf(revokedIca), [revokedIca], store, { crls: crlsOf(userOnly(root, [77n])) });
+      assert.equal(reasonOf(result), 'crl');
+      assert.match(messageOf(result), /no CRL of its issuer covers it \(they cover only end-entity certificates\)/);
+    });
+
+    it('refuses a leaf whose issuer has only a CA-certificates CRL', () => {
+      const result = check(leaf, [ica], store, { crls: crlsOf(caOnly(ica, [])) });
+      assert.equal(reasonOf(result), 'crl');
+      assert.match(messageOf(result), /only CA certificates/);
+    });
+
+    it('refuses a CA:TRUE leaf whose issuer has only a user-certificates CRL', () => {
+      const key = newKey();
+      const caLeaf = makeCert({ subject: cn('c'), key, issuer: ica, ca: true,
+        extensions: [...caExtensions(key, ica.key), ext('2.5.29.37', false, seq(tlv(0x06, Buffer.from([0x2b, 6, 1, 5, 5, 7, 3, 2]))))] });
+      const result = check(caLeaf, [ica], store, { crls: crlsOf(userOnly(ica, [])), requiredKeyUsage: null });
+      assert.equal(reasonOf(result), 'crl');
+    });
+
+    it('uses the CRL whose scope covers each certificate when both are configured', () => {
+      const revokedIca = ca('ICA2', root, { serial: 77n });
+      const both = crlsOf(userOnly(root, []), caOnly(root, [77n]));
+      assert.equal(reasonOf(check(leafOf(revokedIca), [revokedIca], store, { crls: both })), 'revoked');
+      const clean = crlsOf(userOnly(root, []), caOnly(root, []), makeCrl(ica, {}));
+      assert.equal(reasonOf(check(leaf, [ica], store, { crls: clean })), 'ok');
+    });
+
+    it('partitioned CRLs: the matching partition decides; a certificate of another partition is refused', () => {
+      const dpName = tlv(0xa0, tlv(0xa0, tlv(0x86, Buffer.from('http://crl.example/ica.crl'))));
+      const partitioned = crlsOf(makeCrl(ica, { revoked: [0x1234n], extensions: [number, idp(dpName)] }));
+      const key = newKey();
+      const pointing = (uri: string): TestCert => makeCert({ subject: cn('c'), key, issuer: ica, serial: 0x1234n,
+        extra: [X.crlDp(uri)] });
+      assert.equal(reasonOf(check(pointing('http://crl.example/ica.crl'), [ica], store, { crls: partitioned })), 'revoked');
+      const other = check(pointing('http://crl.example/other.crl'), [ica], store, { crls: partitioned });
+      assert.equal(reasonOf(other), 'crl');
+      assert.match(messageOf(other), /only other distribution points/);
+    });
   });
 });
 

@@ -2,8 +2,10 @@
  * Revocation checking of a complete path against the configured CRLs (RFC 5280 6.3, simplified to
  * complete CRLs issued by the certificate's own issuer and signed with the issuer's key).
  *
- * Every certificate of the path whose issuer has a CRL in scope is checked; an issuer without CRLs is not
- * (configure a CRL per issuing CA). A CRL that applies but cannot be used refuses the path (fail closed).
+ * Every certificate of the path whose issuer has a configured CRL is checked; an issuer without CRLs is not
+ * (configure a CRL per issuing CA). A CRL that applies but cannot be used refuses the path, and so does an
+ * issuer whose CRLs all leave the certificate out of their scope (fail closed, as OpenSSL's "different CRL
+ * scope").
  * @module
  */
 import type { ChainCert } from './chain-cert.js';
@@ -66,10 +68,22 @@ function fresh(crl: Crl, ctx: CrlContext): boolean {
   return crl.thisUpdate.getTime() <= ctx.now + ctx.tolerance && ctx.now - ctx.tolerance <= next;
 }
 
+/** What the CRLs that leave `cert` out cover instead, for the refusal's message. */
+function scopesOf(crls: readonly Crl[]): string {
+  const covers = new Set(crls.map(({ scope }) => (scope.only === 'ca' ? 'only CA certificates'
+    : scope.only === 'user' ? 'only end-entity certificates' : scope.only === 'none' ? 'only attribute certificates'
+      : 'only other distribution points')));
+  return [...covers].join(', ');
+}
+
 function checkOne(cert: ChainCert, issuer: ChainCert, depth: number, ctx: CrlContext): number {
-  const crls = ctx.crls.forIssuer(cert.issuerKey).filter((crl) => inScope(crl, cert));
-  if (crls.length === 0) return Infinity;
+  const all = ctx.crls.forIssuer(cert.issuerKey);
+  if (all.length === 0) return Infinity;
   const pos = describePosition(depth, false);
+  const crls = all.filter((crl) => inScope(crl, cert));
+  if (crls.length === 0) {
+    throw new ChainFailure('crl', depth, `${pos}: no CRL of its issuer covers it (they cover ${scopesOf(all)})`);
+  }
   const reasons = crls.map((crl) => unusable(crl, issuer));
   const usable = crls.filter((_, i) => reasons[i] === undefined);
   if (usable.length === 0) throw new ChainFailure('crl', depth, `${pos}: the CRL of its issuer ${reasons[0]!}`);
