@@ -18,6 +18,7 @@ import { createTestPki, type TestCertificate, type TestPki } from '../src/testin
 import { readOpensslFields } from './helpers/dn-corpus.js';
 import { canBind, send } from './helpers/https-client.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
+import { caExtensions, cn, makeCert, newKey, pem, X } from './helpers/cert-builder.js';
 
 interface Seen {
   readonly headers: http.IncomingHttpHeaders;
@@ -140,6 +141,25 @@ describe('ALB emulator', { skip }, () => {
     for (const cert of [undefined, stranger, strangerExpired]) await assert.rejects(as(e, cert));
     assert.equal(target.seen.length, before);
     assert.equal((await as(e, clientA)).status, 200);
+  });
+
+  test('ignoreClientCertificateExpiry waives the leaf\'s expiry only: a wrong EKU or a pathLen violation still refuses', async () => {
+    const past = { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') };
+    const serverOnlyExpired = await pki.issueClient({ subject: 'CN=clientA', eku: ['serverAuth'], ...past });
+    const e = await start({ ignoreClientCertificateExpiry: true });
+    const before = target.seen.length;
+    await assert.rejects(as(e, serverOnlyExpired));
+    assert.equal(target.seen.length, before, 'an expired certificate without clientAuth was forwarded');
+    // root (pathLenConstraint 0) -> intermediate -> expired leaf: the intermediate is one CA too many.
+    const rootKey = newKey();
+    const root = makeCert({ subject: cn('PathLen Root'), key: rootKey, extensions: caExtensions(rootKey, rootKey, { bc: X.bc(true, 0) }) });
+    const ica = makeCert({ subject: cn('PathLen ICA'), key: newKey(), issuer: root, ca: true });
+    const leafKey = newKey();
+    const leaf = makeCert({ subject: cn('clientA'), key: leafKey, issuer: ica, ...past });
+    const tooDeep = await start({ ignoreClientCertificateExpiry: true, trustStore: pem(root.der) });
+    await assert.rejects(send({ url: tooDeep.url + '/', ca: tooDeep.serverCaPem, cert: pem(leaf.der) + pem(ica.der),
+      key: leafKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }));
+    assert.equal(target.seen.length, before, 'an expired certificate breaking pathLenConstraint was forwarded');
   });
 
   test('passthrough forwards the chain the client sent, unverified; no certificate, no header', async () => {

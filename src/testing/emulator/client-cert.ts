@@ -3,8 +3,11 @@
  * have accepted it, including the `IgnoreClientCertificateExpiry` listener option Node's TLS cannot express.
  * @module
  */
-import { X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import { DerError } from '../../core/der/der.js';
+import { parseCertificateStructure } from '../../core/der/x509.js';
+import { verifyChain } from '../../core/path/chain.js';
+import { loadTrustStore, type TrustStore } from '../../core/path/trust-store.js';
 
 /**
  * The certificates the client presented, leaf first, as DER. Node reports them through `issuerCertificate`
@@ -22,47 +25,33 @@ export function peerChain(socket: TLSSocket): Uint8Array[] {
   return chain;
 }
 
-function validAt(cert: X509Certificate, now: number): boolean {
-  return Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo);
-}
-
-/**
- * `true` when each certificate of `chain` is signed by the next and the last is a trust anchor or signed
- * by one. Node reported `CERT_HAS_EXPIRED` and stopped there, so the signatures are re-checked here rather
- * than assumed.
- */
-function signaturesHold(chain: readonly X509Certificate[], anchors: readonly X509Certificate[]): boolean {
-  for (let i = 0; i + 1 < chain.length; i++) {
-    const issuer = chain[i + 1]!;
-    if (!issuer.ca || !chain[i]!.checkIssued(issuer) || !chain[i]!.verify(issuer.publicKey)) return false;
-  }
-  const top = chain[chain.length - 1]!;
-  return anchors.some((anchor) => anchor.fingerprint256 === top.fingerprint256 ||
-    (anchor.ca && top.checkIssued(anchor) && top.verify(anchor.publicKey)));
-}
-
-/** Parses every PEM block of a trust store. */
-export function parseAnchors(pems: readonly string[]): X509Certificate[] {
-  return pems.flatMap((text) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])
-    .map((pem) => new X509Certificate(pem));
-}
-
 /**
  * Verify mode with `IgnoreClientCertificateExpiry`: Node's TLS ran with `rejectUnauthorized: false`, and
- * this decides as ALB would. Accepted: a chain Node found valid, or one whose only fault is an expired
- * leaf (OpenSSL said `CERT_HAS_EXPIRED`, every other certificate is in its validity period now, and every
- * signature up to a trust anchor holds). Everything else (no certificate, unknown CA, bad signature, an
- * expired intermediate) is refused.
+ * this decides as ALB would, which ignores the leaf's expiry and nothing else. Accepted: a chain Node found
+ * valid, or one Node refused only as `CERT_HAS_EXPIRED` that passes this library's own path validation with
+ * the leaf's validity period set aside (the CAs' periods, signatures, basic constraints, path length, key
+ * usage and the clientAuth purpose all still apply). Everything else is refused.
  */
-export function acceptIgnoringExpiry(socket: TLSSocket, anchors: readonly X509Certificate[], now = Date.now()): boolean {
+export function acceptIgnoringExpiry(socket: TLSSocket, store: TrustStore | undefined, now = Date.now()): boolean {
   if (socket.authorized) return true;
-  if (String(socket.authorizationError) !== 'CERT_HAS_EXPIRED') return false;
-  const chain = peerChain(socket).map((der) => new X509Certificate(der));
-  const [leaf, ...issuers] = chain;
-  if (leaf === undefined || Date.parse(leaf.validTo) >= now) return false;
-  if (!issuers.every((cert) => validAt(cert, now))) return false;
-  // Node may append the root from the trust store; a chain ending in an anchor is checked against itself.
-  const last = chain[chain.length - 1]!;
-  const withoutSelfSigned = chain.length > 1 && last.checkIssued(last) ? chain.slice(0, -1) : chain;
-  return signaturesHold(withoutSelfSigned, anchors);
+  if (store === undefined || String(socket.authorizationError) !== 'CERT_HAS_EXPIRED') return false;
+  const [leaf, ...presented] = peerChain(socket);
+  if (leaf === undefined) return false;
+  try {
+    const result = verifyChain(parseCertificateStructure(leaf), presented.map(parseCertificateStructure), store,
+      { now, checkLeafValidity: false });
+    return result.ok;
+  } catch (error) {
+    if (error instanceof DerError) return false;
+    throw error;
+  }
+}
+
+/** The emulator's trust store for the library's path validation, or `undefined` when it cannot serve as one. */
+export function emulatorTrustStore(pems: readonly string[]): TrustStore | undefined {
+  try {
+    return loadTrustStore(pems.join('\n'), 'trustStore');
+  } catch {
+    return undefined; // anchors this library refuses: Node's own verdict stands, expiry is not waived
+  }
 }

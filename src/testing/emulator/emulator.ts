@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { albHeaders } from '../alb-headers.js';
 import { toPem } from '../../core/der/pem.js';
-import { acceptIgnoringExpiry, parseAnchors, peerChain } from './client-cert.js';
+import { acceptIgnoringExpiry, emulatorTrustStore, peerChain } from './client-cert.js';
 import { albErrorPage, clientAddress, forward, upstreamHeaders, type ForwardTarget } from './forward.js';
 import { checkEmulatorOptions, serverCredentials, type AlbEmulatorOptions, type CheckedEmulatorOptions } from './options.js';
 import { ownOptions } from '../../core/own-options.js';
@@ -71,8 +71,8 @@ function createListener(options: AlbEmulatorOptions, config: CheckedEmulatorOpti
   key: string | Uint8Array): Listener {
   const verify = config.mode === 'verify';
   const trustPems = config.trustStore.map((der: Uint8Array) => toPem(der));
-  const anchors = parseAnchors(trustPems);
   const ignoreExpiry = verify && options.ignoreClientCertificateExpiry === true;
+  const store = ignoreExpiry ? emulatorTrustStore(trustPems) : undefined;
   const server = https.createServer({
     cert: asTlsInput(cert), key: asTlsInput(key), requestCert: true, minVersion: 'TLSv1.2',
     rejectUnauthorized: verify && !ignoreExpiry, ...(verify ? { ca: trustPems } : {}),
@@ -81,7 +81,7 @@ function createListener(options: AlbEmulatorOptions, config: CheckedEmulatorOpti
   // Before the HTTP layer's own listener, and remembered: a TLS 1.3 client sends its request right behind
   // its Finished message, and the HTTP parser may already hold it when the socket is destroyed.
   server.prependListener('secureConnection', (socket: TLSSocket) => {
-    if (!ignoreExpiry || acceptIgnoringExpiry(socket, anchors)) return;
+    if (!ignoreExpiry || acceptIgnoringExpiry(socket, store)) return;
     refused.add(socket);
     socket.destroy();
   });
