@@ -19,8 +19,8 @@ import { clearPublicKeyCache } from '../src/core/der/public-key.js';
 import { loadTrustStore, type TrustStore } from '../src/core/path/trust-store.js';
 import { parsePemCertificates } from '../src/core/der/pem.js';
 import { parseCertificateStructure, type CertificateStructure } from '../src/core/der/x509.js';
-import { bits, cn, int, makeCert, oid, pem, seq, tlv, type TestCert, type TestKey } from '../test/helpers/cert-builder.js';
-import { buildCert, caExtensions, caLadder, clientExtensions, manySans, newKey as ladderKey, permittedDns } from '../test/helpers/der-builder.js';
+import { bits, caExtensions, cn, ext, int, leafExtensions, makeCert, octets, oid, pem, seq, tlv, type TestCert, type TestKey } from '../test/helpers/cert-builder.js';
+import { buildCert, caExtensions as ladderCaExtensions, caLadder, clientExtensions, manySans, newKey as ladderKey, permittedDns } from '../test/helpers/der-builder.js';
 import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
 
 const { values: flags } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });
@@ -48,11 +48,17 @@ function ordinary(kind: string): Case {
   return { leaf: parse(leaf), presented: [parse(ica)], store: loadTrustStore(pem(root.der)), now: NOW };
 }
 
+const SHARED_KEY_ID = Buffer.alloc(20, 0x5a);
+
 function decoyRing(kind: string, count: number): Case {
   const keys = Array.from({ length: count }, () => keyOf(kind));
   const name = cn('Decoy CA');
-  const decoys = keys.map((k, i) => makeCert({ subject: name, key: k, issuer: { subject: name, key: keys[(i + 1) % count]! }, ca: true }));
-  const leaf = makeCert({ subject: cn('client'), key: keyOf('P-256'), issuer: decoys[0]! });
+  // One key identifier for all: an attacker writes whatever identifiers keep every decoy a candidate.
+  const shared = { ski: ext('2.5.29.14', false, octets(SHARED_KEY_ID)), aki: ext('2.5.29.35', false, seq(tlv(0x80, SHARED_KEY_ID))) };
+  const decoys = keys.map((k, i) => makeCert({ subject: name, key: k, issuer: { subject: name, key: keys[(i + 1) % count]! },
+    extensions: caExtensions(k, k, shared) }));
+  const leafKey = keyOf('P-256');
+  const leaf = makeCert({ subject: cn('client'), key: leafKey, issuer: decoys[0]!, extensions: leafExtensions(leafKey, leafKey, { aki: shared.aki }) });
   const root = makeCert({ subject: cn('Root'), key: keyOf('P-256'), ca: true });
   return { leaf: parse(leaf), presented: decoys.map(parse), store: loadTrustStore(pem(root.der)), now: NOW };
 }
@@ -147,7 +153,7 @@ function largestHeader(): { ordinary: () => unknown; largest: () => unknown; out
   const { certs, keys, names } = caLadder(1);
   const constrained = ladderKey();
   const caDer = buildCert({ subject: 'CN=Constrained CA', issuer: names[1]!, key: constrained, signer: keys[1]!,
-    extensions: caExtensions(constrained, keys[1]!, [permittedDns('example.com')]) });
+    extensions: ladderCaExtensions(constrained, keys[1]!, [permittedDns('example.com')]) });
   const leafKey = ladderKey();
   const header = (sans: number): string => {
     const leaf = buildCert({ subject: 'CN=client', issuer: 'CN=Constrained CA', key: leafKey, signer: constrained,

@@ -151,10 +151,20 @@ describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip
     agree(pki, { leaf: { pem, name: 'tampered' }, untrusted: [ica], anchors: [root] }, 'ERR_MTLS_CHAIN_INVALID/bad-signature');
   });
 
-  it('decoy intermediate with the right name and the wrong key', () => {
+  it('a self-signed CA certificate presented as the client, itself in the trust store', () => {
+    const selfSigned = pki.issue('self-signed-ca-client', { ext: 'ca' });
+    agree(pki, { leaf: selfSigned, untrusted: [], anchors: [root, selfSigned] }, 'ERR_MTLS_CHAIN_INVALID/key-usage');
+  });
+
+  it('a leaf whose Netscape certificate type is server only, clientAuth EKU notwithstanding', () => {
+    const nsServer = pki.issue('leaf-ns-server', { ext: 'leaf_ns_server', issuer: ica });
+    agree(pki, { leaf: nsServer, untrusted: [ica], anchors: [root] }, 'ERR_MTLS_CHAIN_INVALID/eku');
+  });
+
+  it('decoy intermediate with the right name and the wrong key (its key identifier is not the leaf\'s AKI)', () => {
     const decoy = pki.issue('ica-decoy', { ext: 'ca', issuer: root, cn: 'ica' });
     agree(pki, { leaf, untrusted: [decoy, ica], anchors: [root] }, 'ok');
-    agree(pki, { leaf, untrusted: [decoy], anchors: [root] }, 'ERR_MTLS_CHAIN_INVALID/bad-signature');
+    agree(pki, { leaf, untrusted: [decoy], anchors: [root] }, 'ERR_MTLS_CHAIN_INVALID/untrusted');
   });
 
   describe('documented differences from -x509_strict (CONFORMANCE.md)', () => {
@@ -164,6 +174,12 @@ describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip
       const c = { leaf: l, untrusted: [noKu], anchors: [root] };
       assert.equal(theirs(pki, c).ok, false);
       assert.equal(theirs(pki, c, false).ok, true);
+      assert.equal(ours(c), 'ok');
+    });
+
+    it('a trust store holding only an intermediate: an anchor is whatever the operator trusts (OpenSSL needs -partial_chain)', () => {
+      const c = { leaf, untrusted: [], anchors: [ica] };
+      assert.equal(theirs(pki, c).ok, false);
       assert.equal(ours(c), 'ok');
     });
 

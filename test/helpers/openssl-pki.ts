@@ -61,6 +61,13 @@ keyUsage=critical,digitalSignature
 extendedKeyUsage=serverAuth
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid:always
+[leaf_ns_server]
+basicConstraints=CA:false
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+nsCertType=server
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
 [leaf_no_eku]
 basicConstraints=CA:false
 keyUsage=critical,digitalSignature

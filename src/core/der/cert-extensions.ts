@@ -26,6 +26,7 @@ export const OID = {
   AIA: '1.3.6.1.5.5.7.1.1',
   SIA: '1.3.6.1.5.5.7.1.11',
   SCT_LIST: '1.3.6.1.4.1.11129.2.4.2',
+  NETSCAPE_CERT_TYPE: '2.16.840.1.113730.1.1',
 } as const;
 
 /** keyUsage bits (RFC 5280 4.2.1.3), as masks of {@link decodeKeyUsage}'s result. */

@@ -31,6 +31,8 @@ export interface CertInfo {
   readonly extKeyUsage: readonly string[] | undefined;
   readonly ski: Uint8Array | undefined;
   readonly akiKeyId: Uint8Array | undefined;
+  /** Netscape certificate type bits (bit 0 = SSL client), `undefined` when the extension is absent. */
+  readonly netscapeCertType: number | undefined;
   readonly nameConstraints: NameConstraints | undefined;
   readonly requireExplicitPolicy: number | undefined;
   /** Subject (when not empty), subjectAltName entries and emailAddress attributes: what constraints apply to. */
@@ -74,6 +76,7 @@ function decodeExtension(s: CertificateStructure, ext: Extension, d: Draft): voi
     case OID.EKU: d.extKeyUsage = readExtKeyUsage(s); break;
     case OID.SKI: d.ski = decodeSubjectKeyId(ext.value); break;
     case OID.AKI: d.akiKeyId = decodeAuthorityKeyId(ext.value).keyId; break;
+    case OID.NETSCAPE_CERT_TYPE: d.netscapeCertType = decodeKeyUsage(ext.value); break; // same BIT STRING shape
     case OID.NAME_CONSTRAINTS: d.nameConstraints = parseNameConstraints(ext.value); break;
     case OID.POLICY_CONSTRAINTS: d.requireExplicitPolicy = decodePolicyConstraints(ext.value).requireExplicitPolicy; break;
     case OID.POLICIES: decodePolicies(ext.value); break;
@@ -130,7 +133,7 @@ export function certInfo(s: CertificateStructure, subjectRdns: readonly string[]
   anchor: boolean): CertInfo {
   const d: Draft = {
     ca: false, bcCritical: false, pathLen: undefined, keyUsage: undefined, extKeyUsage: undefined, ski: undefined,
-    akiKeyId: undefined, nameConstraints: undefined, requireExplicitPolicy: undefined, names: [], problem: undefined,
+    akiKeyId: undefined, netscapeCertType: undefined, nameConstraints: undefined, requireExplicitPolicy: undefined, names: [], problem: undefined,
   };
   const names = d.names;
   try {

@@ -72,14 +72,17 @@ class Builder {
     if (!this.#best || score > this.#best.score) this.#best = { failure, score };
   }
 
-  /** Anchors first (a path should end as soon as it can), then presented certificates; AKI/SKI matches first. */
+  /**
+   * Anchors first (a path should end as soon as it can), then presented certificates. A CA whose subject key
+   * identifier differs from the child's authority key identifier did not issue it (RFC 5280 4.2.1.1, as
+   * OpenSSL's "authority and subject key identifier mismatch"), so it is no candidate.
+   */
   #candidates(child: ChainCert, path: readonly ChainCert[]): ChainCert[] {
     const seen = new Set(path.map((c) => c.identity));
-    const keyMatch = (c: ChainCert): number =>
-      child.info.akiKeyId && c.info.ski && sameBytes(child.info.akiKeyId, c.info.ski) ? 0 : 1;
-    const order = (list: readonly ChainCert[]): ChainCert[] => [...list].sort((a, b) => keyMatch(a) - keyMatch(b));
-    return [...order(this.#ctx.store.issuersOf(child.issuerKey)), ...order(this.#pool.get(child.issuerKey) ?? [])]
-      .filter((c) => !seen.has(c.identity));
+    const aki = child.info.akiKeyId;
+    const keyAgrees = (c: ChainCert): boolean => aki === undefined || c.info.ski === undefined || sameBytes(aki, c.info.ski);
+    return [...this.#ctx.store.issuersOf(child.issuerKey), ...(this.#pool.get(child.issuerKey) ?? [])]
+      .filter((c) => !seen.has(c.identity) && keyAgrees(c));
   }
 
   #signed(child: ChainCert, issuer: ChainCert, depth: number): boolean {

@@ -16,6 +16,9 @@ import { checkSpki, UnsupportedAlgorithmError, WeakKeyError } from '../der/publi
 import type { TrustStore } from './trust-store.js';
 import type { CertificateStructure } from '../der/x509.js';
 
+/** The SSL client bit of the Netscape certificate type extension (bit 0, as decoded by `decodeKeyUsage`). */
+const NETSCAPE_SSL_CLIENT = 1;
+
 /** id-kp-clientAuth (RFC 5280 4.2.1.12). */
 export const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
@@ -90,6 +93,11 @@ function leafFailure(leaf: ChainCert, policy: ChainPolicy, requiredEku: string |
   if (keyProblem) return keyProblem;
   if (requiredEku !== null && info.extKeyUsage && !info.extKeyUsage.includes(requiredEku)) {
     return new ChainFailure('eku', 0, `${pos} has an extendedKeyUsage without the required purpose`);
+  }
+  // The legacy Netscape certificate type narrows a certificate's purposes as EKU does; OpenSSL's client
+  // purpose honours it, and so does this library.
+  if (requiredEku === CLIENT_AUTH && info.netscapeCertType !== undefined && (info.netscapeCertType & NETSCAPE_SSL_CLIENT) === 0) {
+    return new ChainFailure('eku', 0, `${pos} has a Netscape certificate type without SSL client`);
   }
   const usages = policy.requiredKeyUsage === undefined ? ['digitalSignature', 'keyAgreement'] as const : policy.requiredKeyUsage;
   if (usages && info.keyUsage !== undefined && !usages.some((u) => (info.keyUsage! & KU[u]) !== 0)) {
