@@ -13,14 +13,12 @@
  * Flags: --whole  --ref (default HEAD)  --scenario verify|requireCN|passthrough (default requireCN)  --express 4|5
  *        --rounds N (default 5)  --requests N per round (default 20000)  --connections N (default 10)
  * Fixtures come from `npm run bench` (or `-- --quick`) and are made here when missing.
- * Both versions must share request-state's registry key (`express-alb-mtls.request-state.vN`): with two keys
- * there are two `req.clientCert` accessors, and the version installing second falls back to an own property
- * on every request, which skews the comparison. Against an older key, give the working tree that key while
- * measuring.
+ * A --ref older than the own-property `req.clientCert` installs an accessor on Express's request prototype;
+ * the working tree's own property shadows it on the requests it handles, so each version still runs its own path.
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -53,20 +51,6 @@ function extract(ref: string): { dir: string; commit: string } {
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
   }
   return { dir, commit };
-}
-
-/** request-state's registry key in the `src/` under `root` (`undefined` before it had one). */
-function stateKey(root: string): string | undefined {
-  const file = join(root, 'src', 'request-state.ts');
-  return existsSync(file) ? /express-alb-mtls\.request-state\.v\d+/.exec(readFileSync(file, 'utf8'))?.[0] : undefined;
-}
-
-/** Warns when the two versions would install two `req.clientCert` accessors (see the module comment). */
-function warnOnStateKeys(beforeDir: string): void {
-  const [before, after] = [stateKey(beforeDir), stateKey(ROOT)];
-  if (before !== undefined && after !== undefined && before !== after) {
-    console.error(`warning: ${before} at --ref, ${after} in the working tree: the second to install its accessor falls back to an own property, which skews the comparison`);
-  }
 }
 
 async function createApp(express: string): Promise<Express> {
@@ -127,7 +111,6 @@ async function main(): Promise<void> {
   if (values.express !== '4' && values.express !== '5') throw new Error('--express must be 4 or 5');
   const fixtures = await loadFixtures(2000, (line) => console.error(line));
   const { dir, commit } = extract(values.ref);
-  warnOnStateKeys(dir);
   const headers = values.scenario === 'passthrough' ? passthroughHeaders(fixtures.ecdsa) : verifyHeaders(fixtures.ecdsa.leaf);
   const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.scenario, values.express, dir, values.whole ? 'whole' : 'inside']);
   const rows: string[][] = [];

@@ -38,10 +38,9 @@ declare global {
     interface Request {
       /**
        * The client certificate decoded by `albMtls()`, or `undefined` when the request carries none.
-       * An accessor on Express's request prototype reading what `albMtls()` recorded for this request (an own
-       * read-only property on requests without that prototype). Read-only: once `albMtls()` has set it,
-       * assigning it throws a `TypeError`; guards refuse (500 `ERR_MTLS_NOT_CONFIGURED`) a request on which
-       * it reads anything else.
+       * An own read-only property that `albMtls()` defines on each request it handles. Guards and routers
+       * trust only `albMtls()`'s private record of the request, never this property, so other code cannot
+       * change what they see.
        */
       readonly clientCert?: ClientCertificate | undefined;
     }

@@ -123,7 +123,7 @@ export function albMtls(options?: AlbMtlsOptions): RequestHandler {
   }
   const compiled = compile(checkOptionsObject(options, 'albMtls'));
   return function albMtlsMiddleware(req: Request, _res: Response, next: NextFunction): void {
-    // albMtls()'s result is recorded exactly once, on every path (see request-state.ts).
+    // albMtls()'s result is recorded on every path, refusals included (see request-state.ts).
     let decoded: Decoded | undefined;
     try {
       decoded = handle(compiled, req);

@@ -44,63 +44,6 @@ describe('request state', () => {
     assert.equal(certificateOf(uncertified), undefined);
   });
 
-  test('behind a prototype like Express\'s, req.clientCert is an accessor reading the record of that request only', () => {
-    const base = Object.create(IncomingMessage.prototype) as object; // Express's `request`
-    const appRequest = Object.create(base) as object; // an app's `request`
-    const make = (): IncomingMessage => Object.setPrototypeOf(new IncomingMessage(new Socket()), appRequest) as IncomingMessage;
-    const req = make();
-    const cert = certificate('AA');
-    attachCertificate(req, cert, HEADERS);
-    assert.equal(Object.getOwnPropertyDescriptor(req, 'clientCert'), undefined);
-    assert.equal(typeof Object.getOwnPropertyDescriptor(base, 'clientCert')?.get, 'function');
-    assert.equal((req as { clientCert?: unknown }).clientCert, cert);
-    assert.equal(certificateOf(req), cert);
-    const other = make(); // shares the prototypes, not the record
-    assert.equal((other as { clientCert?: unknown }).clientCert, undefined);
-    assert.throws(() => certificateOf(other), isCode('ERR_MTLS_NOT_CONFIGURED'));
-    // Sharing the stream state does not share the record: it names its request.
-    Object.defineProperty(other, '_readableState', { value: (req as unknown as { _readableState: object })._readableState });
-    assert.equal((other as { clientCert?: unknown }).clientCert, undefined);
-    assert.throws(() => certificateOf(other), isCode('ERR_MTLS_NOT_CONFIGURED'));
-    // A prototype that already has its own clientCert: albMtls() defines the property on the request.
-    const shadowing = Object.create(Object.create(IncomingMessage.prototype, { clientCert: { value: 'theirs', writable: true } })) as object;
-    const third = Object.setPrototypeOf(new IncomingMessage(new Socket()), shadowing) as IncomingMessage;
-    attachCertificate(third, cert, HEADERS);
-    assert.equal(Object.getOwnPropertyDescriptor(third, 'clientCert')?.value, cert);
-    assert.equal(certificateOf(third), cert);
-  });
-
-  test('a proxy among the prototypes: no trap runs, and the request gets its own property', () => {
-    const base = Object.create(IncomingMessage.prototype) as object;
-    let traps = 0;
-    const counted = <T>(result: T): T => {
-      traps++;
-      return result;
-    };
-    const proxy = new Proxy(base, {
-      get: (target, key, receiver) => (key === 'clientCert' ? counted({ fingerprint256: 'forged' }) : Reflect.get(target, key, receiver)),
-      getOwnPropertyDescriptor: (target, key) => counted(Reflect.getOwnPropertyDescriptor(target, key)),
-      getPrototypeOf: (target) => counted(Reflect.getPrototypeOf(target)),
-      has: (target, key) => counted(Reflect.has(target, key)),
-    });
-    const req = Object.setPrototypeOf(new IncomingMessage(new Socket()), Object.create(proxy) as object) as IncomingMessage;
-    const cert = certificate('AA');
-    attachCertificate(req, cert, HEADERS);
-    assert.equal(traps, 0);
-    assert.ok(Object.hasOwn(req, 'clientCert'));
-    assert.equal((req as { clientCert?: unknown }).clientCert, cert);
-    assert.equal(certificateOf(req), cert);
-  });
-
-  test('a non-extensible Express request prototype: the request gets its own property, nothing throws', () => {
-    const base = Object.preventExtensions(Object.create(IncomingMessage.prototype) as object);
-    const req = Object.setPrototypeOf(new IncomingMessage(new Socket()), Object.create(base) as object) as IncomingMessage;
-    const cert = certificate('AA');
-    attachCertificate(req, cert, HEADERS);
-    assert.equal(Object.getOwnPropertyDescriptor(req, 'clientCert')?.value, cert);
-    assert.equal(certificateOf(req), cert);
-  });
-
   test('a polluted Object.prototype (get, set, value) changes nothing albMtls() defines', () => {
     const polluted = ['get', 'set', 'value'] as const;
     const forged = certificate('FF');
