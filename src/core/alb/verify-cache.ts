@@ -20,7 +20,7 @@ const ISSUERS_PER_SERIAL = 8;
  * An LRU of header sets keyed by the serial number header, each slot holding the sets of up to
  * {@link ISSUERS_PER_SERIAL} issuers, the most recently used first. Keyed by the serial alone because Node
  * hands every request fresh strings: hashing the serial costs a fraction of building and hashing serial +
- * issuer (0.7 µs a request, measured in a server), and the issuer is then one string comparison. `max`
+ * issuer, and the issuer is then one string comparison. `max`
  * bounds the number of sets, not of serials.
  */
 export class VerifyCache<Entry extends CacheableSet> {

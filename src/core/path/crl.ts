@@ -114,8 +114,3 @@ export function loadCrls(input: PemOrDerInput | CrlSet, option = 'crls'): CrlSet
   }
   return new CrlSet(crls, warnings);
 }
-
-/** `true` for a value built by {@link loadCrls}. */
-export function isCrlSet(value: unknown): value is CrlSet {
-  return value instanceof CrlSet;
-}

@@ -89,8 +89,3 @@ export function loadTrustStore(input: PemOrDerInput | TrustStore, option = 'trus
   }
   return new TrustStore(anchors, warnings);
 }
-
-/** `true` for a value built by {@link loadTrustStore}. */
-export function isTrustStore(value: unknown): value is TrustStore {
-  return value instanceof TrustStore;
-}

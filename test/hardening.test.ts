@@ -1,10 +1,7 @@
 /**
- * Adversarial review of the code that decides who a client is (security review, issues 2 and 3).
- *
- * Every test here shows a problem found in review, now fixed: each is a regression test naming its finding
- * (R1 renamed-header smuggling, R2 two-CN certificates under not(), R3 source-ip from client-chosen
- * addresses, R4 quadratic DER parsing, R5 unchecked Lambda header values, R6 prototype-key lookups,
- * R7 uncompilable RegExp suggestions).
+ * Attacks on the code that decides who a client is: renamed-header smuggling, two-CN certificates under
+ * not(), source-ip from client-chosen addresses, quadratic DER parsing, unchecked Lambda header values,
+ * prototype-key lookups, and uncompilable RegExp suggestions. Each test shows the attack refused.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -59,15 +56,15 @@ function renamed(headers: Record<string, string>): Record<string, string> {
 const quiet = { onWarning: (): undefined => undefined };
 
 for (const { name, create } of EXPRESS_VERSIONS) {
-  describe(`security review: header trust and listener rules (${name})`, { skip: skipWithoutOpenssl() }, () => {
+  describe(`header trust and listener rules (${name})`, { skip: skipWithoutOpenssl() }, () => {
     let certs: Fixtures;
     before(() => {
       certs = certFixtures();
     });
 
-    // R1: with renamed headers, client-supplied default-named x-amzn-mtls-* headers survive from the trusted
+    // with renamed headers, client-supplied default-named x-amzn-mtls-* headers survive from the trusted
     // peer, and fromListenerRules (which knows only the default names) matches them once any cert is present.
-    test('R1a: a client-supplied default-named Subject header does not satisfy the listener rule when headers are renamed',
+    test('a client-supplied default-named Subject header does not satisfy the listener rule when headers are renamed',
       async () => {
         const app = create();
         app.use(albMtls({ headerNames: RENAMED }));
@@ -80,7 +77,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         assert.equal(res.status, 404);
       });
 
-    test('R1b: default-named x-amzn-mtls-* headers the configured mode does not read are removed from req.headers',
+    test('default-named x-amzn-mtls-* headers the configured mode does not read are removed from req.headers',
       async () => {
         const app = create();
         app.use(albMtls({ headerNames: RENAMED }));
@@ -94,7 +91,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         assert.equal(res.body.forged, null, 'a forged x-amzn-mtls-clientcert-subject reached the application');
       });
 
-    test('R1c: a listener rule on a renamed mTLS header needs an accepted certificate, like one on the default name',
+    test('a listener rule on a renamed mTLS header needs an accepted certificate, like one on the default name',
       async () => {
         const app = create();
         app.use(albMtls({ headerNames: RENAMED, skip: (req) => (req.url ?? '').startsWith('/public') }));
@@ -110,9 +107,9 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         assert.equal(res.status, 404);
       });
 
-    // R2: not() inverts the "ambiguous identity never matches" rule: a certificate with CN=clientA and a
+    // not() inverts the "ambiguous identity never matches" rule: a certificate with CN=clientA and a
     // second CN satisfies not({ cn: 'clientA' }), although its commonName is clientA.
-    test('R2: not({ cn }) refuses a certificate with two CNs (ambiguous identity), one of them the excluded CN',
+    test('not({ cn }) refuses a certificate with two CNs (ambiguous identity), one of them the excluded CN',
       async () => {
         const app = create();
         app.use(albMtls());
@@ -125,7 +122,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         assert.equal(res.body.code, 'ERR_MTLS_CERT_FORBIDDEN');
       });
 
-    // R3: source-ip conditions read req.ip by default: behind ALB that is the load balancer's (private)
+    // source-ip conditions read req.ip by default: behind ALB that is the load balancer's (private)
     // address without `trust proxy`, or the client's own first X-Forwarded-For entry with `trust proxy: true`.
     const internalOnly: ListenerRule = {
       Priority: 1,
@@ -134,7 +131,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
       Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'internal' } }],
     };
 
-    test('R3a: source-ip does not match the load balancer\'s own address for an outside client (no trust proxy)',
+    test('source-ip does not match the load balancer\'s own address for an outside client (no trust proxy)',
       async () => {
         const app = create();
         app.use(fromListenerRules([internalOnly], {}, quiet));
@@ -143,7 +140,7 @@ for (const { name, create } of EXPRESS_VERSIONS) {
         assert.notEqual(res.text, 'internal', 'an outside client matched the internal source-ip rule');
       });
 
-    test('R3b: source-ip ignores a client-supplied X-Forwarded-For entry (trust proxy: true)',
+    test('source-ip ignores a client-supplied X-Forwarded-For entry (trust proxy: true)',
       async () => {
         const app = create();
         app.set('trust proxy', true);
@@ -156,9 +153,9 @@ for (const { name, create } of EXPRESS_VERSIONS) {
   });
 }
 
-describe('security review: construction-time validation', () => {
-  // R6: prototype keys pass the redirect StatusCode lookup, and the request then fails with a 500.
-  test('R6: a redirect StatusCode naming an Object.prototype key is refused at construction',
+describe('construction-time validation', () => {
+  // prototype keys pass the redirect StatusCode lookup, and the request then fails with a 500.
+  test('a redirect StatusCode naming an Object.prototype key is refused at construction',
     () => {
       for (const code of ['constructor', 'toString', '__proto__']) {
         assert.throws(() => fromListenerRules([{
@@ -169,7 +166,7 @@ describe('security review: construction-time validation', () => {
       }
     });
 
-  test('R6b: the "did you mean" hint for a prototype-named matcher key is not an Object.prototype value',
+  test('the "did you mean" hint for a prototype-named matcher key is not an Object.prototype value',
     () => {
       for (const key of ['constructor', '__proto__']) {
         assert.throws(() => requireClientCert(JSON.parse(`{"${key}": "x"}`)), (error: unknown) =>
@@ -177,8 +174,8 @@ describe('security review: construction-time validation', () => {
       }
     });
 
-  // R7: the fix suggested for an unanchored RegExp ending in an escaped dollar is not a valid RegExp.
-  test('R7: the RegExp suggested for /^clientA\\$/ compiles',
+  // the fix suggested for an unanchored RegExp ending in an escaped dollar is not a valid RegExp.
+  test('the RegExp suggested for /^clientA\\$/ compiles',
     () => {
       const problem = regExpProblem(/^clientA\$/);
       assert.ok(problem !== undefined);
@@ -188,7 +185,7 @@ describe('security review: construction-time validation', () => {
     });
 });
 
-describe('security review: decoder hardening', { skip: skipWithoutOpenssl() }, () => {
+describe('decoder hardening', { skip: skipWithoutOpenssl() }, () => {
   let ca: TestCa;
   let headers: Record<string, string>;
   before(() => {
@@ -197,9 +194,9 @@ describe('security review: decoder hardening', { skip: skipWithoutOpenssl() }, (
     headers = opensslAlbHeaders(issueCert(ca, { subj: '/O=review/CN=alice' }).path);
   });
 
-  // R5: repairUtf8 returns early at the first character above U+00FF (a JSON Lambda event), skipping the
+  // repairUtf8 returns early at the first character above U+00FF (a JSON Lambda event), skipping the
   // control-character check for the rest of the value; the DN parser then accepts a raw line feed.
-  test('R5: a control character after a non-Latin-1 character is refused (Lambda JSON headers)',
+  test('a control character after a non-Latin-1 character is refused (Lambda JSON headers)',
     () => {
       const options = { crossCheck: false, checkValidity: false };
       let outcome: string;
@@ -212,7 +209,7 @@ describe('security review: decoder hardening', { skip: skipWithoutOpenssl() }, (
       assert.equal(outcome, 'ERR_MTLS_MALFORMED_HEADER');
     });
 
-  // R4: the strict DER reader is quadratic on two attacker-sized fields: OBJECT IDENTIFIER arcs (BigInt
+  // the strict DER reader is quadratic on two attacker-sized fields: OBJECT IDENTIFIER arcs (BigInt
   // multiply per byte in decodeOid) and negative serial numbers (BigInt shift per byte in serialFromInteger).
   // Passthrough parses every presented certificate before verifying anything, so any client can send them.
   function tlv(tag: number, body: Buffer): Buffer {
@@ -241,7 +238,7 @@ describe('security review: decoder hardening', { skip: skipWithoutOpenssl() }, (
     return Number(process.hrtime.bigint() - start) / 1e6;
   }
 
-  test('R4a: a certificate with a 46 KB OBJECT IDENTIFIER is refused in bounded time',
+  test('a certificate with a 46 KB OBJECT IDENTIFIER is refused in bounded time',
     () => {
       const oid = Buffer.alloc(BYTES, 0xff);
       oid[0] = 0x81;
@@ -250,7 +247,7 @@ describe('security review: decoder hardening', { skip: skipWithoutOpenssl() }, (
       assert.ok(ms < 200, `took ${ms.toFixed(0)} ms`);
     });
 
-  test('R4b: a certificate with a 46 KB negative serial number is refused in bounded time',
+  test('a certificate with a 46 KB negative serial number is refused in bounded time',
     () => {
       const serial = Buffer.alloc(BYTES, 0x12);
       serial[0] = 0x80;
