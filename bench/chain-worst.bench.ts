@@ -163,7 +163,7 @@ function largestHeader(): { ordinary: () => unknown; largest: () => unknown; out
   };
   let sans = 20_000;
   while (header(sans).length > 65_536) sans -= 500;
-  const verifier = createPassthroughVerifier({ trustStore: loadTrustStore(pem(certs[0]!)), cacheMax: false });
+  const verifier = createPassthroughVerifier({ trustStore: loadTrustStore(pem(certs[0]!)), cache: false });
   const big = header(sans);
   const small = header(0);
   let outcome = 'accepted';

@@ -1,7 +1,7 @@
 /**
  * Cold and warm passthrough verification of a 3-certificate chain (leaf + intermediate in the header, root
  * in the trust store), RSA-2048 and ECDSA P-256, with tinybench.
- *   cold, header  = createPassthroughVerifier({ cacheMax: false }).verify(): URL-decode, PEM, DER parse,
+ *   cold, header  = createPassthroughVerifier({ cache: false }).verify(): URL-decode, PEM, DER parse,
  *                   path building, RFC 5280 validation, 2 signature checks, ClientCertificate
  *   first ever    = the same with the KeyObject cache emptied first (imports the intermediate's key too)
  *   cold, core    = verifyChain() on already parsed certificates (path building + validation only)
@@ -43,7 +43,7 @@ const rows: Array<Record<string, string>> = [];
 for (const [label, kind] of [['RSA-2048', 'rsa'], ['ECDSA P-256', 'P-256']] as const) {
   const { root, ica, leaf, header } = pkiOf(kind);
   const trustStore = loadTrustStore(pem(root.der));
-  const cold = createPassthroughVerifier({ trustStore, cacheMax: false });
+  const cold = createPassthroughVerifier({ trustStore, cache: false });
   const warm = createPassthroughVerifier({ trustStore });
   const parsedLeaf = parseCertificateStructure(leaf.der);
   const parsedIca = parseCertificateStructure(ica.der);

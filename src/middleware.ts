@@ -9,7 +9,8 @@ import { compileDecoder, type AlbDecoder } from './core/alb/alb.js';
 import type { Decoded } from './core/alb/verify-mode.js';
 import { DEFAULT_HEADER_NAMES } from './core/alb/headers.js';
 import { MtlsConfigError, MtlsError } from './core/errors.js';
-import { booleanOption, checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/alb/options.js';
+import { checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/alb/options.js';
+import { booleanOption, functionOption } from './core/options/readers.js';
 import { createHeaderScanner, isOwnedHeader, type HeaderScanner } from './header-scan.js';
 import { attachCertificate, attachRefusal } from './request-state.js';
 
@@ -27,12 +28,6 @@ interface Compiled {
   /** The names the configured mode reads. */
   readonly read: ReadonlySet<string>;
   readonly scan: HeaderScanner;
-}
-
-function functionOption<T extends (...args: never[]) => unknown>(options: Record<string, unknown>, key: string): T | undefined {
-  const value = options[key];
-  if (value !== undefined && typeof value !== 'function') throw new MtlsConfigError(key, 'expected a function.');
-  return value as T | undefined;
 }
 
 function compile(options: Record<string, unknown>): Compiled {

@@ -8,25 +8,13 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router, RouterOptions } from 'express';
 import { firstMatchFinder } from './core/match/first-match.js';
 import { compileMatcher, compileRule, type CertMatcher, type CompiledMatcher } from './core/match/match.js';
-import { isPlainObject } from './core/match/match-compile.js';
 import type { ClientCertificate } from './core/types.js';
 import { checkHandler, invokeHandler } from './dispatch.js';
 import { MtlsConfigError, MtlsError } from './core/errors.js';
 import { assertCalled, guardWith } from './guards.js';
 import { certificateOf } from './request-state.js';
-import { didYouMean } from './core/suggest.js';
-import { ownOptions } from './core/own-options.js';
+import { readOptions } from './core/options/readers.js';
 
-function checkKeys(options: unknown, name: string, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return ownOptions({});
-  if (!isPlainObject(options)) throw new MtlsConfigError(name, `expected an object of options (${known.join(', ')})`);
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new MtlsConfigError(`${name}.${key}`, `is not an option; use ${known.join(', ')}.${didYouMean(key, known)}`);
-    }
-  }
-  return ownOptions(options);
-}
 
 /**
  * An `express.Router` whose every route and sub-router is guarded by `matcher`, as if
@@ -42,7 +30,7 @@ export function certRouter(matcher: CertMatcher<Request>, options?: RouterOption
     throw new MtlsConfigError('matcher', 'is required; to accept any certificate, use express.Router().use(requireClientCert())');
   }
   const guard = guardWith(compileMatcher(matcher, 'matcher'));
-  const router = express.Router(checkKeys(options, 'routerOptions', ['caseSensitive', 'mergeParams', 'strict']));
+  const router = express.Router(readOptions(options, ['caseSensitive', 'mergeParams', 'strict'], 'routerOptions'));
   router.use(guard);
   return router;
 }
@@ -79,7 +67,7 @@ function compileRoutes(rules: unknown): CompiledRoute[] {
 }
 
 function compileOtherwise(options: unknown): RequestHandler | 'next' | undefined {
-  const { otherwise } = checkKeys(options, 'options', ['otherwise']);
+  const { otherwise } = readOptions(options, ['otherwise']);
   if (otherwise === undefined || otherwise === 'next') return otherwise;
   return checkHandler(otherwise, 'options.otherwise');
 }

@@ -22,7 +22,7 @@ const BAD: BadOption[] = [
   { options: { clockTolerance: -1 }, option: 'clockTolerance', message: /0 to 86400/ },
   { options: { clockTolerance: '5' }, option: 'clockTolerance', message: /seconds/ },
   { options: { cache: 10 }, option: 'cache', message: /\{ max: number \} or false/ },
-  { options: { cache: { size: 10 } }, option: 'cache.size', message: /unknown option/ },
+  { options: { cache: { size: 10 } }, option: 'cache.size', message: /is not supported; use max/ },
   { options: { cache: { max: 0 } }, option: 'cache.max', message: /whole number/ },
   { options: { headerNames: { subjct: 'x' } }, option: 'headerNames.subjct', message: /Did you mean "subject"/ },
   { options: { headerNames: { subject: 'bad header' } }, option: 'headerNames.subject', message: /header name/ },

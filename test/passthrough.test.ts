@@ -97,7 +97,7 @@ describe('createPassthroughVerifier', () => {
     lenient.decode(value, H, NOW);
     assert.equal(lenient.decode(value, H, NOW + 3_500_000).cached, true);
     assert.equal(codeOf(() => lenient.decode(value, H, NOW + 3_700_000)), 'ERR_MTLS_CHAIN_INVALID');
-    const uncached = createPassthroughVerifier({ trustStore, cacheMax: false });
+    const uncached = createPassthroughVerifier({ trustStore, cache: false });
     uncached.decode(value, H, NOW);
     assert.equal(uncached.decode(value, H, NOW).cached, false);
   });
@@ -131,9 +131,10 @@ describe('createPassthroughVerifier', () => {
       [{}, 'trustStore'],
       [{ trustStore, requiredEku: 'clientAuth' }, 'requiredEku'],
       [{ trustStore, crlStale: 'maybe' }, 'crlStale'],
-      [{ trustStore, cacheMax: 0 }, 'cacheMax'],
+      [{ trustStore, cache: { max: 0 } }, 'cache.max'],
+      [{ trustStore, cacheMax: 10 }, 'options.cacheMax'],
       [{ trustStore, clockTolerance: -1 }, 'clockTolerance'],
-      [{ trustStore, trustedProxies: 'x' }, 'trustedProxies'],
+      [{ trustStore, trustedProxies: 'x' }, 'options.trustedProxies'],
       [{ trustStore: 'not pem' }, 'trustStore'],
       [{ trustStore, crls: 'not pem' }, 'crls'],
     ];

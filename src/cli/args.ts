@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { HeaderRole } from '../core/alb/headers.js';
 import { readCertificates } from '../testing/alb-headers.js';
 import type { AlbEmulatorOptions } from '../testing/emulator/options.js';
+import { HEADER_NAME } from '../core/options/readers.js';
 
 /** A mistake on the command line. */
 export class UsageError extends Error {
@@ -58,7 +59,7 @@ function headerNames(items: readonly string[] | undefined): Partial<Record<Heade
   for (const item of items) {
     const [role, name] = item.split('=', 2);
     const key = ROLES[role ?? ''];
-    if (key === undefined || !name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    if (key === undefined || !name || !HEADER_NAME.test(name)) {
       throw new UsageError(`--header-name ${item}: expected <role>=<header name>, role one of ${Object.keys(ROLES).join(', ')}`);
     }
     out[key] = name;

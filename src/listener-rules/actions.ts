@@ -9,8 +9,9 @@ import { isPlainObject } from '../core/match/match-compile.js';
 import { checkHandler, invokeHandler } from '../dispatch.js';
 import { MtlsConfigError } from '../core/errors.js';
 import { hostOf, pathOf, queryOf } from './request.js';
-import { didYouMean } from '../core/suggest.js';
-import { ownOptions } from '../core/own-options.js';
+import { didYouMean } from '../core/options/suggest.js';
+import { ownOptions } from '../core/options/own.js';
+import { readOptions } from '../core/options/readers.js';
 
 /** A compiled action. */
 export type RuleAction = (req: Request, res: Response, next: NextFunction) => void;
@@ -29,11 +30,7 @@ const REDIRECT_STATUS: ReadonlyMap<string, number> = new Map([['HTTP_301', 301],
 
 function objectAt(value: unknown, path: string, known: readonly string[]): Config {
   if (!isPlainObject(value)) throw new MtlsConfigError(path, `expected an object with ${known.join(', ')}`);
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    throw new MtlsConfigError(`${path}.${key}`, `is not supported; use ${known.join(', ')}.${didYouMean(key, known)}`);
-  }
-  return ownOptions(value);
+  return readOptions(value, known, path);
 }
 
 function fixedResponse(action: Config, path: string): RuleAction {

@@ -12,8 +12,9 @@ import { canonicalPeerIp } from '../core/der/ip.js';
 import { isPlainObject } from '../core/match/match-compile.js';
 import { MtlsConfigError } from '../core/errors.js';
 import { hostOf, pathOf, queryPairs } from './request.js';
-import { didYouMean } from '../core/suggest.js';
-import { ownOptions } from '../core/own-options.js';
+import { didYouMean } from '../core/options/suggest.js';
+import { ownOptions } from '../core/options/own.js';
+import { checkKnownKeys, headerNameOption } from '../core/options/readers.js';
 
 /** A compiled condition. May throw (`ERR_MTLS_NOT_CONFIGURED`); the caller passes that to `next`. */
 export type RequestTest = (req: Request) => boolean;
@@ -41,7 +42,6 @@ export interface ConditionContext {
 type Config = Record<string, unknown>;
 type ConfigCompiler = (config: Config, path: string, ctx: ConditionContext) => CompiledCondition;
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function stringList(value: unknown, path: string): string[] {
   if (!Array.isArray(value) || value.length === 0) throw new MtlsConfigError(path, 'expected a non-empty array of strings');
@@ -57,9 +57,7 @@ function anyGlob(patterns: readonly string[], caseInsensitive: boolean): (input:
 }
 
 function headerCondition(config: Config, path: string, ctx: ConditionContext): CompiledCondition {
-  const name = config.HttpHeaderName;
-  if (typeof name !== 'string' || !TOKEN.test(name)) throw new MtlsConfigError(`${path}.HttpHeaderName`, 'expected an HTTP header name');
-  const header = name.toLowerCase();
+  const header = headerNameOption(config.HttpHeaderName, `${path}.HttpHeaderName`);
   const values = stringList(config.Values, `${path}.Values`);
   const matches = anyGlob(values, true);
   const usable = ctx.headerGate(header);
@@ -147,12 +145,10 @@ function configOf(condition: Config, field: string, key: string, path: string): 
   if (config === undefined && (field === 'path-pattern' || field === 'host-header')) return { Values: condition.Values };
   if (!isPlainObject(config)) throw new MtlsConfigError(`${path}.${key}`, `expected an object for Field "${field}"`);
   const known = field === 'http-header' ? ['HttpHeaderName', 'Values'] : ['Values'];
-  for (const k of Object.keys(config)) {
-    if (known.includes(k)) continue;
-    const why = k === 'RegexValues' ? 'regex conditions are not supported here; use Values with * and ? wildcards, or a matcher'
-      : `is not supported; use ${known.join(', ')}.${didYouMean(k, known)}`;
-    throw new MtlsConfigError(`${path}.${key}.${k}`, why);
+  if (Object.hasOwn(config, 'RegexValues')) {
+    throw new MtlsConfigError(`${path}.${key}.RegexValues`, 'regex conditions are not supported here; use Values with * and ? wildcards, or a matcher');
   }
+  checkKnownKeys(config, known, `${path}.${key}`);
   return config;
 }
 

@@ -5,11 +5,8 @@
  */
 import type { Request } from 'express';
 import type { HeaderRole } from '../core/alb/headers.js';
-import { isPlainObject } from '../core/match/match-compile.js';
-import { MtlsConfigError } from '../core/errors.js';
 import { headerNames, trustedProxies } from '../core/alb/options.js';
-import { didYouMean } from '../core/suggest.js';
-import { ownOptions } from '../core/own-options.js';
+import { functionOption, readOptions } from '../core/options/readers.js';
 
 /** Options of `fromListenerRules`. */
 export interface ListenerRulesOptions {
@@ -50,11 +47,6 @@ export interface ListenerSettings {
 
 const KNOWN = ['clientIp', 'trustedProxies', 'headerNames', 'onWarning'];
 
-function functionOption<T>(o: Record<string, unknown>, key: string): T | undefined {
-  if (o[key] !== undefined && typeof o[key] !== 'function') throw new MtlsConfigError(`options.${key}`, 'expected a function');
-  return o[key] as T | undefined;
-}
-
 /** The right-most entry of the request's single `X-Forwarded-For` line, or `undefined`. */
 function lastForwardedFor(req: Request): string | undefined {
   const raw = req.rawHeaders ?? [];
@@ -86,19 +78,15 @@ export function albClientIp(trusted: (address: string | undefined) => boolean): 
  * @throws MtlsConfigError for an unknown key or a value of the wrong type.
  */
 export function checkListenerOptions(options: unknown): ListenerSettings {
-  if (options !== undefined && !isPlainObject(options)) throw new MtlsConfigError('options', `expected an object (${KNOWN.join(', ')})`);
-  const o = ownOptions(options ?? {});
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.includes(key)) throw new MtlsConfigError(`options.${key}`, `is not an option; use ${KNOWN.join(', ')}.${didYouMean(key, KNOWN)}`);
-  }
-  const clientIp = functionOption<ListenerSettings['clientIp']>(o, 'clientIp');
+  const o = readOptions(options, KNOWN);
+  const clientIp = functionOption<ListenerSettings['clientIp']>(o, 'clientIp', 'options.clientIp');
   // Validated even when clientIp overrides it, so a typo never waits for the day clientIp is removed.
   const trusted = trustedProxies(o);
   const named = o.headerNames === undefined ? [] : Object.values(headerNames(o));
   const defaultWarn: Warn = (message, code) => process.emitWarning(message, { code });
   return {
     clientIp: clientIp ?? albClientIp(trusted),
-    onWarning: functionOption<Warn>(o, 'onWarning') ?? defaultWarn,
+    onWarning: functionOption<Warn>(o, 'onWarning', 'options.onWarning') ?? defaultWarn,
     mtlsHeaders: new Set(named),
   };
 }

@@ -12,8 +12,8 @@ import { compileAction, type ListenerTargets, type RuleAction } from './actions.
 import { compileCondition, type CompiledCondition, type ConditionContext, type RequestTest } from './conditions.js';
 import { certificateHeaderGate, wildcardWarnings, type LabelledConditions } from './mtls.js';
 import { checkListenerOptions, type ListenerRulesOptions } from './options.js';
-import { didYouMean } from '../core/suggest.js';
-import { ownOptions } from '../core/own-options.js';
+import { ownOptions } from '../core/options/own.js';
+import { checkKnownKeys } from '../core/options/readers.js';
 
 export type { ListenerTargets } from './actions.js';
 export type { ListenerRulesOptions } from './options.js';
@@ -85,10 +85,7 @@ function compileActions(actions: unknown, path: string, targets: ListenerTargets
 function compileRule(given: unknown, path: string, targets: ListenerTargets, ctx: ConditionContext, labelled: LabelledConditions[]): CompiledRule {
   if (!isPlainObject(given)) throw new MtlsConfigError(path, 'expected a rule object { Priority, Conditions, Actions }');
   const rule = ownOptions(given);
-  for (const key of Object.keys(rule)) {
-    if (RULE_KEYS.includes(key)) continue;
-    throw new MtlsConfigError(`${path}.${key}`, `is not supported; use ${RULE_KEYS.join(', ')}.${didYouMean(key, RULE_KEYS)}`);
-  }
+  checkKnownKeys(rule, RULE_KEYS, path);
   const priority = priorityOf(rule, path);
   const isDefault = priority === DEFAULT_PRIORITY;
   const conditions = compileConditions(rule, isDefault, path, ctx);

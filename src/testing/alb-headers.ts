@@ -7,7 +7,8 @@ import { nameFromDer } from '../core/dn/dn-der.js';
 import { DEFAULT_HEADER_NAMES, type HeaderRole } from '../core/alb/headers.js';
 import { parsePemCertificates, toPem } from '../core/der/pem.js';
 import { parseCertificateStructure, type CertificateStructure } from '../core/der/x509.js';
-import { ownOptions } from '../core/own-options.js';
+import { ownOptions } from '../core/options/own.js';
+import { HEADER_NAME } from '../core/options/readers.js';
 
 /** A certificate as PEM text, or as bytes (DER, or PEM text read from a file). */
 export type CertificateInput = string | Uint8Array;
@@ -22,8 +23,6 @@ export interface AlbHeadersOptions {
   readonly headerNames?: Partial<Record<HeaderRole, string>>;
 }
 
-/** Header token characters (RFC 9110). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const PEM_PREFIX = '-----BEGIN';
 
 function fail(message: string, owner = 'albHeaders'): never {
@@ -84,7 +83,7 @@ function resolveNames(renamed: AlbHeadersOptions['headerNames']): Record<HeaderR
   for (const [role, name] of Object.entries(renamed)) {
     if (!(role in DEFAULT_HEADER_NAMES)) fail(`unknown headerNames role '${role}'`);
     if (name === undefined) continue;
-    if (typeof name !== 'string' || !TOKEN.test(name)) fail(`headerNames.${role} is not an HTTP header name`);
+    if (typeof name !== 'string' || !HEADER_NAME.test(name)) fail(`headerNames.${role} is not an HTTP header name`);
     names[role as HeaderRole] = name.toLowerCase();
   }
   return names;

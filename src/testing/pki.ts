@@ -14,7 +14,7 @@ import {
 import { generateKeyPair, pemBlock, signCertificate, signCrl, type EncodedExtension, type KeyAlgorithm,
   type TestKeyPair } from './pki-sign.js';
 import type { IssueOptions, TestCa, TestCertificate, TestPki, TestPkiOptions } from './pki-types.js';
-import { ownOptions } from '../core/own-options.js';
+import { ownOptions } from '../core/options/own.js';
 
 export type { CrlOptions, IssueOptions, TestCa, TestCertificate, TestCrl, TestPki, TestPkiOptions } from './pki-types.js';
 

@@ -4,11 +4,11 @@
  * @module
  */
 import { MtlsConfigError } from '../errors.js';
-import {
-  booleanOption, cacheMax, checkOptionsObject, clockToleranceMs, enumOption, headerNames, type DecoderOptions,
-} from './options.js';
+import { checkOptionsObject, headerNames, type DecoderOptions } from './options.js';
+import { booleanOption, cacheOption, clockToleranceOption, enumOption } from '../options/readers.js';
 import { lowercaseKeys, headerValue, VERIFY_ROLES, type HeaderBag, type HeaderNames } from './headers.js';
 import { createPassthroughVerifier, createUnverifiedPassthroughDecoder, type PassthroughVerifier } from './passthrough.js';
+import type { UnverifiedConfig } from './passthrough-config.js';
 import { loadCrls } from '../path/crl.js';
 import { loadTrustStore } from '../path/trust-store.js';
 import type { ClientCertificate } from '../types.js';
@@ -33,13 +33,10 @@ function warnAtStartup(warnings: readonly string[], option: string): void {
   for (const warning of warnings) process.emitWarning(`${option}: ${warning}`, { code: 'EXPRESS_ALB_MTLS_CONFIG' });
 }
 
-function passthroughVerifier(options: Record<string, unknown>, cache: number | false): PassthroughVerifier {
+function passthroughVerifier(options: Record<string, unknown>): PassthroughVerifier {
   const dangerously = booleanOption(options, 'dangerouslySkipChainVerification', false);
-  const common = {
-    clockTolerance: clockToleranceMs(options) / 1000,
-    checkValidity: booleanOption(options, 'checkValidity', true),
-    cacheMax: cache,
-  };
+  // Validated once, by the passthrough engine's own reader.
+  const common = { clockTolerance: options.clockTolerance, checkValidity: options.checkValidity, cache: options.cache } as UnverifiedConfig;
   if (options.trustStore === undefined) {
     if (!dangerously) {
       throw new MtlsConfigError('trustStore', "is required in passthrough mode: ALB verifies nothing there. Pass your CA certificates (PEM), or set dangerouslySkipChainVerification: true to accept unverified chains.");
@@ -55,9 +52,9 @@ function passthroughVerifier(options: Record<string, unknown>, cache: number | f
   return createPassthroughVerifier({ ...common, trustStore, crls, crlStale });
 }
 
-function passthroughDecoder(options: Record<string, unknown>, names: HeaderNames, cache: number | false):
+function passthroughDecoder(options: Record<string, unknown>, names: HeaderNames):
   (bag: HeaderBag, now: number) => Decoded | undefined {
-  const verifier = passthroughVerifier(options, cache);
+  const verifier = passthroughVerifier(options);
   return (bag, now) => {
     const value = headerValue(bag, names.chain);
     return value === undefined ? undefined : verifier.decode(value, names.chain, now);
@@ -79,16 +76,15 @@ export function compileDecoder(options: Record<string, unknown>): AlbDecoder {
   const mode = enumOption(options, 'mode', ['verify', 'passthrough'], 'verify');
   checkModeOptions(options, mode);
   const names = headerNames(options);
-  const cache = cacheMax(options);
   const verifyHeaders = VERIFY_ROLES.map((role) => names[role]);
   const decode = mode === 'verify'
     ? createVerifyModeDecoder({
-      names, cacheMax: cache,
+      names, cacheMax: cacheOption(options),
       crossCheck: booleanOption(options, 'crossCheck', true),
       checkValidity: booleanOption(options, 'checkValidity', true),
-      clockToleranceMs: clockToleranceMs(options),
+      clockToleranceMs: clockToleranceOption(options),
     })
-    : passthroughDecoder(options, names, cache);
+    : passthroughDecoder(options, names);
   return Object.freeze({
     mode, names, decode,
     modeHeaders: mode === 'verify' ? verifyHeaders : [names.chain],

@@ -6,12 +6,11 @@ import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import type { MtlsError } from '../errors.js';
 import { MtlsConfigError } from '../errors.js';
+import { checkKnownKeys, headerNameOption, isOptionsObject, readOptions } from '../options/readers.js';
 import { DEFAULT_HEADER_NAMES, type HeaderNames, type HeaderRole } from './headers.js';
 import type { ClientCertificate } from '../types.js';
 import type { CrlSet } from '../path/crl.js';
 import type { TrustStore } from '../path/trust-store.js';
-import { didYouMean } from '../suggest.js';
-import { ownOptions } from '../own-options.js';
 
 /** PEM text, or PEM/DER bytes; one item or several. */
 export type PemInput = string | Buffer | Uint8Array | ReadonlyArray<string | Buffer | Uint8Array>;
@@ -79,98 +78,21 @@ const DECODER_KEYS = ['mode', 'trustStore', 'crls', 'crlStale', 'dangerouslySkip
 const MIDDLEWARE_KEYS = [...DECODER_KEYS, 'trustedProxies', 'required', 'skip', 'onEvent'] as const satisfies
   ReadonlyArray<keyof AlbMtlsOptions>;
 
-/** Header token characters (RFC 9110): what a renamed header may consist of. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Throws for keys not in `known`, with a suggestion. */
-export function checkKeys(options: object, known: readonly string[], path: string): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new MtlsConfigError(`${path}.${key}`, `unknown option.${didYouMean(key, known)} Known: ${known.join(', ')}.`);
-    }
-  }
-}
-
-/** Validates the plain-object shape of `options` and its keys. */
+/** Validates the shape of `options` and its keys; returns its own properties. */
 export function checkOptionsObject(options: unknown, kind: 'albMtls' | 'decodeAlbHeaders', extra: readonly string[] = []):
   Record<string, unknown> {
-  if (options === undefined) return ownOptions({});
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new MtlsConfigError('options', `expected an object or nothing, got ${describe(options)}.`);
-  }
-  checkKeys(options, [...(kind === 'albMtls' ? MIDDLEWARE_KEYS : DECODER_KEYS), ...extra], 'options');
-  return ownOptions(options as Record<string, unknown>);
-}
-
-/** A short description of a value's type for error messages (never its content). */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof RegExp) return 'a RegExp';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/** Reads an optional boolean option. */
-export function booleanOption(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new MtlsConfigError(key, `expected true or false, got ${describe(value)}.`);
-  return value;
-}
-
-/** Reads an optional option that must be one of `allowed`. */
-export function enumOption<T extends string>(options: Record<string, unknown>, key: string, allowed: readonly T[], fallback: T): T {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
-    throw new MtlsConfigError(key, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}.${hint}`);
-  }
-  return value as T;
-}
-
-/** `clockTolerance` in milliseconds. */
-export function clockToleranceMs(options: Record<string, unknown>): number {
-  const value = options.clockTolerance;
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86_400) {
-    throw new MtlsConfigError('clockTolerance', 'expected a number of seconds from 0 to 86400.');
-  }
-  return value * 1000;
-}
-
-/** `cache` as an entry limit, or `false`. */
-export function cacheMax(options: Record<string, unknown>): number | false {
-  const value = options.cache;
-  if (value === undefined) return 1000;
-  if (value === false) return false;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new MtlsConfigError('cache', 'expected { max: number } or false.');
-  }
-  checkKeys(value, ['max'], 'cache');
-  const max = ownOptions(value as { max?: unknown }).max ?? 1000;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000_000) {
-    throw new MtlsConfigError('cache.max', 'expected a whole number from 1 to 10000000 (or cache: false).');
-  }
-  return max;
+  return readOptions(options, [...(kind === 'albMtls' ? MIDDLEWARE_KEYS : DECODER_KEYS), ...extra]);
 }
 
 /** Header names: ALB's defaults overridden by `headerNames`, lowercase, validated, all distinct. */
 export function headerNames(options: Record<string, unknown>): HeaderNames {
   const value = options.headerNames;
   if (value === undefined) return DEFAULT_HEADER_NAMES;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new MtlsConfigError('headerNames', 'expected an object such as { subject: "x-client-subject" }.');
-  }
+  if (!isOptionsObject(value)) throw new MtlsConfigError('headerNames', 'expected an object such as { subject: "x-client-subject" }.');
   const roles = Object.keys(DEFAULT_HEADER_NAMES);
-  checkKeys(value, roles, 'headerNames');
+  checkKnownKeys(value, roles, 'headerNames');
   const names: Record<string, string> = { ...DEFAULT_HEADER_NAMES };
-  for (const [role, name] of Object.entries(value)) {
-    if (typeof name !== 'string' || !TOKEN.test(name)) {
-      throw new MtlsConfigError(`headerNames.${role}`, 'expected an HTTP header name (letters, digits, "-").');
-    }
-    names[role] = name.toLowerCase();
-  }
+  for (const [role, name] of Object.entries(value)) names[role] = headerNameOption(name, `headerNames.${role}`);
   if (new Set(Object.values(names)).size !== roles.length) {
     throw new MtlsConfigError('headerNames', 'two roles share one header name; each needs its own.');
   }

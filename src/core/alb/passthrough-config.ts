@@ -4,6 +4,7 @@
  * @module
  */
 import { MtlsConfigError } from '../errors.js';
+import { booleanOption, cacheOption, clockToleranceOption, enumOption, integerOption, readOptions } from '../options/readers.js';
 import { CLIENT_AUTH } from '../path/chain.js';
 import { loadCrls, type CrlSet } from '../path/crl.js';
 import type { PemOrDerInput } from '../der/config-pem.js';
@@ -15,8 +16,8 @@ export interface UnverifiedConfig {
   readonly clockTolerance?: number;
   /** Check the leaf's validity period (CA validity is always checked). Default `true`. */
   readonly checkValidity?: boolean;
-  /** Verdict cache size (entries), or `false` for none. Default 1000. */
-  readonly cacheMax?: number | false;
+  /** Verdict cache: `{ max }` entries (default 1000), or `false` for none. */
+  readonly cache?: { readonly max?: number } | false;
   /** Most certificates accepted in the header. Default 10. */
   readonly maxCertificates?: number;
   /** Longest accepted header value, in bytes. Default 65536 (ALB's limit for all request headers). */
@@ -54,30 +55,8 @@ export interface ReadConfig extends ReadDecodeConfig {
   readonly maxDepth: number;
 }
 
-const DECODE_KEYS = ['clockTolerance', 'checkValidity', 'cacheMax', 'maxCertificates', 'maxHeaderBytes'];
+const DECODE_KEYS = ['clockTolerance', 'checkValidity', 'cache', 'maxCertificates', 'maxHeaderBytes'];
 const KEYS = [...DECODE_KEYS, 'trustStore', 'crls', 'crlStale', 'requiredEku'];
-
-function integer(value: unknown, option: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new MtlsConfigError(option, `expected a whole number from ${min} to ${max}.`);
-  }
-  return value;
-}
-
-function boolean(value: unknown, option: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new MtlsConfigError(option, 'expected true or false.');
-  return value;
-}
-
-function readTolerance(value: unknown): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86_400) {
-    throw new MtlsConfigError('clockTolerance', 'expected a number of seconds from 0 to 86400.');
-  }
-  return value * 1000;
-}
 
 function readEku(value: unknown): string | null {
   if (value === undefined) return CLIENT_AUTH;
@@ -99,33 +78,24 @@ function readStore(config: Record<string, unknown>): { trustStore: TrustStore; c
   };
 }
 
-function checkObject(config: unknown, keys: readonly string[]): Record<string, unknown> {
-  if (typeof config !== 'object' || config === null) throw new MtlsConfigError('config', 'expected an options object.');
-  for (const key of Object.keys(config)) {
-    if (!keys.includes(key)) throw new MtlsConfigError(key, `is not an option here (known: ${keys.join(', ')}).`);
-  }
-  return config as Record<string, unknown>;
-}
-
 function readCommon(raw: Record<string, unknown>): ReadDecodeConfig {
   return {
-    clockToleranceMs: readTolerance(raw.clockTolerance),
-    checkValidity: boolean(raw.checkValidity, 'checkValidity', true),
-    cacheMax: raw.cacheMax === false ? false : integer(raw.cacheMax, 'cacheMax', 1, 10_000_000, 1000),
-    maxCertificates: integer(raw.maxCertificates, 'maxCertificates', 1, 100, 10),
-    maxHeaderBytes: integer(raw.maxHeaderBytes, 'maxHeaderBytes', 1024, 1024 * 1024, 65_536),
+    clockToleranceMs: clockToleranceOption(raw),
+    checkValidity: booleanOption(raw, 'checkValidity', true),
+    cacheMax: cacheOption(raw),
+    maxCertificates: integerOption(raw, 'maxCertificates', { min: 1, max: 100, fallback: 10 }),
+    maxHeaderBytes: integerOption(raw, 'maxHeaderBytes', { min: 1024, max: 1024 * 1024, fallback: 65_536 }),
   };
 }
 
 /** Validates the unverified decoder's options. @throws MtlsConfigError naming the option. */
 export function readDecodeConfig(config: UnverifiedConfig): ReadDecodeConfig {
-  return readCommon(checkObject(config, DECODE_KEYS));
+  return readCommon(readOptions(config, DECODE_KEYS));
 }
 
 /** Validates the verifier's options, loading raw PEM/DER inputs. @throws MtlsConfigError naming the option. */
 export function readPassthroughConfig(config: PassthroughConfig): ReadConfig {
-  const raw = checkObject(config, KEYS);
-  const stale = raw.crlStale ?? 'reject';
-  if (stale !== 'reject' && stale !== 'ignore') throw new MtlsConfigError('crlStale', "expected 'reject' or 'ignore'.");
+  const raw = readOptions(config, KEYS);
+  const stale = enumOption<'reject' | 'ignore'>(raw, 'crlStale', ['reject', 'ignore'], 'reject');
   return { ...readCommon(raw), ...readStore(raw), crlStale: stale, requiredEku: readEku(raw.requiredEku), maxDepth: 8 };
 }

@@ -5,7 +5,7 @@
  */
 import { types } from 'node:util';
 import { MtlsConfigError } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../options/suggest.js';
 import { DNS, EMAIL, FINGERPRINT, IP, SERIAL, URI, type Canon } from './match-canon.js';
 import { compileValues, describeValue, type CompiledValues } from './match-values.js';
 import { attributeByName } from '../der/oid-names.js';

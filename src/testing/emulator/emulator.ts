@@ -12,7 +12,7 @@ import { toPem } from '../../core/der/pem.js';
 import { acceptIgnoringExpiry, emulatorTrustStore, peerChain } from './client-cert.js';
 import { albErrorPage, clientAddress, forward, upstreamHeaders, type ForwardTarget } from './forward.js';
 import { checkEmulatorOptions, serverCredentials, type AlbEmulatorOptions, type CheckedEmulatorOptions } from './options.js';
-import { ownOptions } from '../../core/own-options.js';
+import { ownOptions } from '../../core/options/own.js';
 
 export type { AccessLogEntry, AlbEmulatorOptions } from './options.js';
 

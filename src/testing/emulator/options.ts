@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { HeaderRole } from '../../core/alb/headers.js';
 import { readCertificates, type CertificateInput } from '../alb-headers.js';
 import { createTestPki } from '../pki.js';
-import { ownOptions } from '../../core/own-options.js';
+import { ownOptions } from '../../core/options/own.js';
 
 /** One forwarded request, for logs. */
 export interface AccessLogEntry {
