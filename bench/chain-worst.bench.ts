@@ -19,7 +19,8 @@ import { clearPublicKeyCache } from '../src/core/der/public-key.js';
 import { loadTrustStore, type TrustStore } from '../src/core/path/trust-store.js';
 import { parsePemCertificates } from '../src/core/der/pem.js';
 import { parseCertificateStructure, type CertificateStructure } from '../src/core/der/x509.js';
-import { bits, caExtensions, cn, ext, int, leafExtensions, makeCert, octets, oid, pem, seq, tlv, type TestCert, type TestKey } from '../test/helpers/cert-builder.js';
+import { bits, cn, int, makeCert, oid, pem, seq, tlv, type TestCert, type TestKey } from '../test/helpers/cert-builder.js';
+import { decoyRing, keyOf } from '../test/helpers/decoys.js';
 import { buildCert, caExtensions as ladderCaExtensions, caLadder, clientExtensions, manySans, newKey as ladderKey, permittedDns } from '../test/helpers/der-builder.js';
 import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
 
@@ -31,8 +32,6 @@ function testKey(pair: { privateKey: KeyObject; publicKey: KeyObject }, spki?: U
   const der = spki ?? pair.publicKey.export({ type: 'spki', format: 'der' });
   return { ...pair, spki: der, keyId: createHash('sha1').update(der).digest() };
 }
-const keyOf = (kind: string): TestKey => testKey(kind === 'rsa'
-  ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: kind }));
 
 interface Case {
   readonly leaf: CertificateStructure; readonly presented: CertificateStructure[]; readonly store: TrustStore; readonly now: number;
@@ -48,17 +47,8 @@ function ordinary(kind: string): Case {
   return { leaf: parse(leaf), presented: [parse(ica)], store: loadTrustStore(pem(root.der)), now: NOW };
 }
 
-const SHARED_KEY_ID = Buffer.alloc(20, 0x5a);
-
-function decoyRing(kind: string, count: number): Case {
-  const keys = Array.from({ length: count }, () => keyOf(kind));
-  const name = cn('Decoy CA');
-  // One key identifier for all: an attacker writes whatever identifiers keep every decoy a candidate.
-  const shared = { ski: ext('2.5.29.14', false, octets(SHARED_KEY_ID)), aki: ext('2.5.29.35', false, seq(tlv(0x80, SHARED_KEY_ID))) };
-  const decoys = keys.map((k, i) => makeCert({ subject: name, key: k, issuer: { subject: name, key: keys[(i + 1) % count]! },
-    extensions: caExtensions(k, k, shared) }));
-  const leafKey = keyOf('P-256');
-  const leaf = makeCert({ subject: cn('client'), key: leafKey, issuer: decoys[0]!, extensions: leafExtensions(leafKey, leafKey, { aki: shared.aki }) });
+function decoyCase(kind: string, count: number): Case {
+  const { leaf, decoys } = decoyRing(count, kind);
   const root = makeCert({ subject: cn('Root'), key: keyOf('P-256'), ca: true });
   return { leaf: parse(leaf), presented: decoys.map(parse), store: loadTrustStore(pem(root.der)), now: NOW };
 }
@@ -136,7 +126,7 @@ function add(name: string, c: Case | undefined, fn: () => unknown, n: number): v
 add('ordinary, RSA-2048 (baseline)', ordinary('rsa'), run(ordinary('rsa')), 40);
 add('ordinary, P-256', ordinary('P-256'), run(ordinary('P-256')), 40);
 for (const [kind, count] of [['rsa', 12], ['P-256', 9], ['P-384', 9], ['P-521', 9]] as const) {
-  const c = decoyRing(kind, count);
+  const c = decoyCase(kind, count);
   add(`decoy ring, ${count} x ${kind === 'rsa' ? 'RSA-2048' : kind}`, c, run(c), 5);
 }
 const { attack, verifyOnce } = hugeExponentAttack();

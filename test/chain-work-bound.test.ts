@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { MtlsConfigError } from '../src/core/errors.js';
-import { bits, caExtensions, cn, ext, int, leafExtensions, makeCert, octets, oid, seq, tlv, type TestCert, type TestKey } from './helpers/cert-builder.js';
+import { bits, cn, int, makeCert, oid, seq, tlv, type TestCert, type TestKey } from './helpers/cert-builder.js';
 import { ca, check, leafOf, reasonOf, storeOf } from './helpers/chain-fixtures.js';
+import { decoyRing } from './helpers/decoys.js';
 
 /** A TestKey whose SPKI carries `modulus` and `exponent`; it signs with an unrelated key (never used by these tests). */
 function rsaSpkiKey(modulus: bigint, exponent: bigint): TestKey {
@@ -78,35 +79,16 @@ describe('RSA key bounds', () => {
   });
 });
 
-/**
- * Decoy CAs that all carry the leaf's issuer name and sign each other in a ring, so every decoy is a
- * candidate issuer of every other and each link verifies: the builder walks deep paths that never reach an
- * anchor, checking a signature at each step.
- */
-const SHARED_KEY_ID = Buffer.alloc(20, 0x5a);
-
-function decoyRing(count: number, key: () => TestKey): { leaf: TestCert; decoys: TestCert[] } {
-  const keys = Array.from({ length: count }, key);
-  const name = cn('Decoy CA');
-  // One key identifier for all: an attacker writes whatever identifiers keep every decoy a candidate.
-  const shared = { ski: ext('2.5.29.14', false, octets(SHARED_KEY_ID)), aki: ext('2.5.29.35', false, seq(tlv(0x80, SHARED_KEY_ID))) };
-  const decoys = keys.map((k, i) => makeCert({ subject: name, key: k, issuer: { subject: name, key: keys[(i + 1) % count]! },
-    extensions: caExtensions(k, k, shared) }));
-  const leafKey = ecKey('P-256');
-  const leaf = makeCert({ subject: cn('client'), key: leafKey, issuer: decoys[0]!, extensions: leafExtensions(leafKey, leafKey, { aki: shared.aki }) });
-  return { leaf, decoys };
-}
-
 describe('signature-check work bound', () => {
   it('stops a ring of P-384 decoys at the work bound, well before the count bound', () => {
-    const { leaf, decoys } = decoyRing(9, () => ecKey('P-384'));
+    const { leaf, decoys } = decoyRing(9, 'P-384');
     const result = check(leaf, decoys, storeOf(ca('Root')));
     assert.equal(reasonOf(result), 'limits');
     assert.match(!result.ok ? result.failure.message : '', /work bound/);
   });
 
   it('stops a ring of P-256 decoys by the same bound, with more checks allowed', () => {
-    const { leaf, decoys } = decoyRing(6, () => ecKey('P-256'));
+    const { leaf, decoys } = decoyRing(6, 'P-256');
     const bounded = check(leaf, decoys, storeOf(ca('Root')));
     assert.equal(reasonOf(bounded), 'limits');
     const generous = check(leaf, decoys, storeOf(ca('Root')), { maxSignatureWork: 1000, maxSignatureChecks: 1000 });
