@@ -14,6 +14,7 @@ import { issuerFailure, pathFailure, signatureCost, signatureValid, type RuleCon
 import type { Budget } from './name-constraints.js';
 import type { TrustStore } from './trust-store.js';
 import { sameBytes } from '../der/x509.js';
+import { groupBy } from './group.js';
 
 /** Limits and hooks for one build. */
 export interface BuildContext extends RuleContext {
@@ -46,7 +47,7 @@ const NAME_COMPARISONS = 1 << 18;
 
 class Builder {
   readonly #ctx: BuildContext;
-  readonly #pool = new Map<string, ChainCert[]>();
+  readonly #pool: Map<string, ChainCert[]>;
   readonly #signatures = new Map<string, boolean>();
   readonly #ids = new Map<ChainCert, number>();
   readonly #budget: Budget = { left: NAME_COMPARISONS };
@@ -61,11 +62,7 @@ class Builder {
     this.#workLeft = ctx.maxSignatureWork;
     const unique: ChainCert[] = [];
     for (const cert of presented) if (!unique.some((u) => sameBytes(u.s.der, cert.s.der))) unique.push(cert);
-    for (const cert of unique) {
-      const list = this.#pool.get(cert.subjectKey) ?? [];
-      list.push(cert);
-      this.#pool.set(cert.subjectKey, list);
-    }
+    this.#pool = groupBy(unique, (cert) => cert.subjectKey);
   }
 
   #record(failure: ChainFailure, score: number): void {

@@ -11,6 +11,7 @@ import { DerError } from '../der/der.js';
 import { canonicalName } from '../dn/name-canon.js';
 import type { PublicKey } from '../der/public-key.js';
 import { verifySigned } from '../der/signature.js';
+import { groupBy } from './group.js';
 
 /** One CRL, ready for revocation checks. */
 export class Crl {
@@ -65,7 +66,7 @@ export class Crl {
 
 /** CRLs by issuer, built by {@link loadCrls}. Immutable. */
 export class CrlSet {
-  readonly #byIssuer = new Map<string, Crl[]>();
+  readonly #byIssuer: Map<string, Crl[]>;
   /** Every CRL, in the order given. */
   readonly crls: readonly Crl[];
   /** Human-readable notes about CRLs that will refuse the certificates they cover (log them at startup). */
@@ -75,11 +76,7 @@ export class CrlSet {
   constructor(crls: readonly Crl[], warnings: readonly string[]) {
     this.crls = Object.freeze([...crls]);
     this.warnings = Object.freeze([...warnings]);
-    for (const crl of crls) {
-      const list = this.#byIssuer.get(crl.issuerKey) ?? [];
-      list.push(crl);
-      this.#byIssuer.set(crl.issuerKey, list);
-    }
+    this.#byIssuer = groupBy(crls, (crl) => crl.issuerKey);
     Object.freeze(this);
   }
 

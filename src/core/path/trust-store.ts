@@ -15,10 +15,11 @@ import { DerError } from '../der/der.js';
 import { toPem } from '../der/pem.js';
 import { UnsupportedAlgorithmError } from '../der/public-key.js';
 import { parseCertificateStructure, sameBytes } from '../der/x509.js';
+import { groupBy } from './group.js';
 
 /** A set of trust anchors built by {@link loadTrustStore}. Immutable. */
 export class TrustStore {
-  readonly #bySubject = new Map<string, ChainCert[]>();
+  readonly #bySubject: Map<string, ChainCert[]>;
   /** The anchors, as PEM, in the order given (duplicates removed). */
   readonly certificates: readonly string[];
   /** Anchors that load but will refuse paths, and expired anchors: log these at startup. */
@@ -31,11 +32,7 @@ export class TrustStore {
     this.anchors = Object.freeze([...anchors]);
     this.certificates = Object.freeze(anchors.map((a) => toPem(a.s.der)));
     this.warnings = Object.freeze([...warnings]);
-    for (const anchor of anchors) {
-      const list = this.#bySubject.get(anchor.subjectKey) ?? [];
-      list.push(anchor);
-      this.#bySubject.set(anchor.subjectKey, list);
-    }
+    this.#bySubject = groupBy(anchors, (anchor) => anchor.subjectKey);
     Object.freeze(this);
   }
 
