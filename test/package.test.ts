@@ -52,12 +52,26 @@ import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
 ${BODY}`;
 // An app that loads both builds (one dependency require()s the package, the app imports it): the guard from
 // the CommonJS copy must see what albMtls() from the ESM copy did.
+// Both builds in one app: the CommonJS guard must refuse what the ESM albMtls() decided, naming the dual load.
 const MIXED = `import { createRequire } from 'node:module';
 import express from 'express';
 import { albMtls } from 'express-alb-mtls';
 import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
 const { requireCN } = createRequire(import.meta.url)('express-alb-mtls');
-${BODY}`;
+const pki = await createTestPki();
+const client = await pki.issueClient({ subject: 'CN=clientA,O=consumer' });
+const app = express();
+app.use(albMtls());
+app.get('/admin', requireCN('clientA'), (req, res) => { res.send('hello'); });
+app.use((err, req, res, next) => { res.status(err.status).send(err.code + ' ' + err.cause); });
+const server = app.listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const res = await fetch('http://127.0.0.1:' + server.address().port + '/admin', { headers: albHeaders(client.pem) });
+const text = await res.text();
+server.close();
+if (res.status !== 500 || !/^ERR_MTLS_NOT_CONFIGURED .*ESM and the CommonJS/.test(text)) { console.error('unexpected', res.status, text); process.exit(1); }
+console.log('ok refused');
+`;
 const TS = `import express from 'express';
 import type { Request, Response } from 'express';
 import { albMtls, requireCN, type ClientCertificate } from 'express-alb-mtls';
@@ -113,8 +127,8 @@ describe('the packed package', { timeout: 900_000 }, () => {
 
       test('CommonJS require()', () => assert.match(run('node', ['app.cjs'], dir), /^ok /));
       test('ESM import', () => assert.match(run('node', ['app.mjs'], dir), /^ok /));
-      test('both builds in one app: guards of one see albMtls() of the other', () =>
-        assert.match(run('node', ['app-mixed.mjs'], dir), /^ok /));
+      test('both builds in one app: a guard of one refuses what albMtls() of the other decided, naming the dual load', () =>
+        assert.match(run('node', ['app-mixed.mjs'], dir), /^ok refused/));
       test('TypeScript nodenext: compiles with the bundled types, then runs', () => {
         run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
         assert.match(run('node', [join('out', 'app.mjs')], dir), /^ok /);
