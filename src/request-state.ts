@@ -28,28 +28,28 @@ const DUAL_LOAD = 'req.clientCert was defined read-only by code other than this 
 const DISPUTED = 'albMtls() ran twice on this request and the second came to another result than the first';
 const REPLACED = 'req.clientCert is not what albMtls() set on this request';
 
-/**
- * A property descriptor without a prototype: `Object.defineProperty` reads `get`, `set` and `value` through
- * the prototype chain, so a polluted `Object.prototype` (say `Object.prototype.get = f`) would change it.
- */
-function descriptor(fields: PropertyDescriptor): PropertyDescriptor {
-  return Object.assign(Object.create(null) as PropertyDescriptor, fields);
-}
-
 /** `true` when `req.clientCert` is an own property shaped as this library defines it (by another copy, then). */
 function definedByALibraryCopy(req: object): boolean {
   const own = Object.getOwnPropertyDescriptor(req, 'clientCert');
   return own !== undefined && 'value' in own && own.writable === false && own.enumerable === true && own.configurable === false;
 }
 
+// One descriptor, without a prototype (`Object.defineProperty` reads `value`, `get` and `set` through the
+// prototype chain, so a polluted `Object.prototype` would otherwise change it), filled for each definition.
+const CLIENT_CERT: PropertyDescriptor = Object.assign(Object.create(null) as PropertyDescriptor,
+  { value: undefined, writable: false, enumerable: true, configurable: false });
+
 function defineClientCert(req: object, certificate: ClientCertificate | undefined): void {
-  if (definedByALibraryCopy(req)) throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', { cause: DUAL_LOAD });
+  CLIENT_CERT.value = certificate;
   try {
-    Object.defineProperty(req, 'clientCert', descriptor({ value: certificate, writable: false, enumerable: true, configurable: false }));
+    Object.defineProperty(req, 'clientCert', CLIENT_CERT);
   } catch {
     throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', {
-      cause: 'req.clientCert cannot be defined on this request (the request is frozen, or other code defined clientCert read-only)',
+      cause: definedByALibraryCopy(req) ? DUAL_LOAD
+        : 'req.clientCert cannot be defined on this request (the request is frozen, or other code defined clientCert read-only)',
     });
+  } finally {
+    CLIENT_CERT.value = undefined;
   }
 }
 
