@@ -3,14 +3,8 @@
  * name and the OID.
  * @module
  */
-import { malformed } from './dn-value.js';
+import { CH, isAlpha, isDigit, malformed, type Cursor } from './dn-syntax.js';
 import { attributeByName, attributeByOid } from '../der/oid-names.js';
-
-/** The parser's position in its input, moved forward by the readers. */
-export interface Cursor {
-  readonly input: string;
-  pos: number;
-}
 
 /** The attribute type of one `type=value`, resolved to OpenSSL's name and the OID. */
 export interface ResolvedType {
@@ -21,14 +15,7 @@ export interface ResolvedType {
   readonly known: boolean;
 }
 
-const COMMA = 0x2c;
-const PLUS = 0x2b;
-const EQUALS = 0x3d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-
-const isAlpha = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const { COMMA, PLUS, EQUALS, DOT, ZERO } = CH;
 const isKeyChar = (c: number): boolean => isAlpha(c) || isDigit(c) || c === 0x2d;
 // A few OpenSSL names (`RSA-SHA512/224`, `ct_precert_scts`) use characters RFC 4514 descriptors lack: they are
 // accepted in exactly those names, since OpenSSL prints them as attribute types.

@@ -3,13 +3,8 @@
  * for values with escapes or non-ASCII characters, and `#hex` values.
  * @module
  */
-import { MtlsError } from '../errors.js';
+import { CH, malformed } from './dn-syntax.js';
 import { DerError, decodeDirectoryString, readTlv, toHex } from '../der/der.js';
-
-/** Throws the parser's one error: the reason names the offset, never the input text. */
-export function malformed(reason: string, offset: number): never {
-  throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { cause: `malformed DN: ${reason} at offset ${offset}` });
-}
 
 /** Character classes for ASCII inside a value. */
 export const PLAIN = 0;
@@ -23,9 +18,9 @@ export const FORBIDDEN = 3;
 /** The class of each ASCII character. */
 export const CHAR_CLASS = (() => {
   const table = new Uint8Array(128);
-  table[0x2c] = END;
-  table[0x2b] = END;
-  table[0x5c] = ESCAPE;
+  table[CH.COMMA] = END;
+  table[CH.PLUS] = END;
+  table[CH.BACKSLASH] = ESCAPE;
   for (const c of [0x00, 0x22, 0x3b, 0x3c, 0x3e]) table[c] = FORBIDDEN;
   return table;
 })();

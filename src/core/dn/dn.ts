@@ -3,9 +3,10 @@
  * A hand-written single-pass parser: linear time, no regular expressions, no recursion.
  * @module
  */
-import { CHAR_CLASS, decodeHexValue, END, EscapedValueReader, malformed, PLAIN } from './dn-value.js';
+import { CHAR_CLASS, decodeHexValue, END, EscapedValueReader, PLAIN } from './dn-value.js';
+import { CH, malformed, type Cursor } from './dn-syntax.js';
 import { EMPTY_DN, nameFromFrozenRdns } from './dn-name.js';
-import { readAttributeType, type Cursor, type ResolvedType } from './dn-type.js';
+import { readAttributeType, type ResolvedType } from './dn-type.js';
 import type { DistinguishedName, Rdn, RdnAttribute } from '../types.js';
 
 export { createDN, dnEquals } from './dn-name.js';
@@ -21,11 +22,7 @@ export interface ParseDnOptions {
   readonly recoverTrailingSpace?: boolean;
 }
 
-const COMMA = 0x2c;
-const PLUS = 0x2b;
-const EQUALS = 0x3d;
-const SHARP = 0x23;
-const SPACE = 0x20;
+const { COMMA, PLUS, EQUALS, SHARP, SPACE } = CH;
 
 /** One parse: the input and a cursor over it. */
 class DnParser implements Cursor {
@@ -107,7 +104,7 @@ class DnParser implements Cursor {
 /** Counts the backslashes at the end of `input`. */
 function trailingBackslashes(input: string): number {
   let count = 0;
-  while (count < input.length && input.charCodeAt(input.length - 1 - count) === 0x5c) count++;
+  while (count < input.length && input.charCodeAt(input.length - 1 - count) === CH.BACKSLASH) count++;
   return count;
 }
 
