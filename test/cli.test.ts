@@ -314,6 +314,14 @@ describe('express-alb-mtls proxy (the bin)', { skip }, () => {
     }
   });
 
+  test('an unknown flag close to a known one gets a did-you-mean', async () => {
+    const [camel, far] = await Promise.all([runToEnd(['proxy', '--trustStore', 'x']), runToEnd(['proxy', '--zzz'])]);
+    assert.equal(camel.code, 2);
+    assert.match(camel.stderr, /Unknown option '--trustStore'\. Did you mean "--trust-store"\?/);
+    assert.equal(far.code, 2);
+    assert.doesNotMatch(far.stderr, /Did you mean/);
+  });
+
   test('runs, forwards, and stops on SIGINT with status 0', async () => {
     const target = await echoTarget();
     const run = runCli(['proxy', '--mode', 'passthrough', '--port', '0', '--target', target.url]);

@@ -264,3 +264,29 @@ describe('regExpProblem', () => {
     assert.match(regExpProblem(/^clientA\$/) ?? '', /write \/\^\(\?:clientA\\\$\)\$\/$/);
   });
 });
+
+describe('the unanchored-RegExp refusal speaks of the field and pattern given', () => {
+  const messageFor = (matcher: CertMatcher): string => {
+    try {
+      compileMatcher(matcher);
+    } catch (error) {
+      assert.ok(error instanceof MtlsConfigError);
+      return error.message;
+    }
+    assert.fail('an unanchored RegExp was accepted');
+  };
+
+  test('a word pattern is named with examples built from it, and the fix anchors it', () => {
+    const message = messageFor({ ou: /ops/ });
+    assert.match(message, /matcher\.ou: RegExp \/ops\/ is not anchored/);
+    assert.match(message, /"ops-x" or "xops"/);
+    assert.match(message, /write \/\^\(\?:ops\)\$\//);
+    assert.doesNotMatch(message, /clientA/);
+  });
+
+  test('other patterns and fields get the rule without a made-up example', () => {
+    const message = messageFor({ san: { dns: /example\.com/ } });
+    assert.match(message, /matcher\.san\.dns: RegExp \/example\\\.com\/ is not anchored/);
+    assert.doesNotMatch(message, /clientA|such as/);
+  });
+});

@@ -11,6 +11,7 @@ import type { HeaderRole } from '../core/alb/headers.js';
 import { readCertificates } from '../testing/alb-headers.js';
 import type { AlbEmulatorOptions } from '../testing/emulator/options.js';
 import { HEADER_NAME } from '../core/options/readers.js';
+import { didYouMean } from '../core/options/suggest.js';
 
 /** A mistake on the command line. */
 export class UsageError extends Error {
@@ -75,7 +76,10 @@ function parse(argv: readonly string[]) {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // parseArgs' messages run to several sentences; keep the first, which names the flag.
-    throw new UsageError(`${String((error as Error).message).split(/\. /)[0]!.replace(/\.$/, '')} (see --help)`);
+    const first = String((error as Error).message).split(/\. /)[0]!.replace(/\.$/, '');
+    const unknown = /^Unknown option '(-[^']+)'/.exec(first)?.[1];
+    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(OPTIONS).map((name) => `--${name}`));
+    throw new UsageError(`${first}${hint ? `.${hint}` : ''} (see --help)`);
   }
 }
 

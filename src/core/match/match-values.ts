@@ -79,7 +79,9 @@ export function regExpProblem(re: RegExp): string | undefined {
   const branches = topLevelBranches(re.source, re.flags.includes('v'));
   if (branches.every((b) => b.startsWith('^') && endsWithAnchor(b))) return undefined;
   const why = branches.length > 1 ? 'has a top-level | that escapes the anchors' : 'is not anchored';
-  return `${why}: a partial match would let clientAdmin pass for /clientA/; write ${anchoredSuggestion(re)}`;
+  // A plain word makes the danger concrete with the user's own pattern; other patterns get the rule alone.
+  const example = /^[\w.@-]+$/.test(re.source) ? ` (such as "${re.source}-x" or "x${re.source}")` : '';
+  return `${why}: it would accept any value that merely contains a match${example}; write ${anchoredSuggestion(re)}`;
 }
 
 /**
