@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,14 @@ function consumer(tarball: string, express: string): string {
 describe('the packed package', { timeout: 900_000 }, () => {
   let tarball: string;
   before(() => { tarball = packOnce(); });
+
+  test('installing it runs no script, and the tarball ships no unused CommonJS CLI', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(manifest.scripts[hook], undefined, hook);
+    const files = run('tar', ['-tzf', tarball], ROOT).split('\n');
+    assert.ok(files.includes('package/dist/cli.js'));
+    assert.ok(!files.some((f) => f.startsWith('package/dist/cli.cjs')), 'dist/cli.cjs is shipped');
+  });
 
   test('publint finds nothing', () => {
     assert.match(run(join(ROOT, 'node_modules/.bin/publint'), [], ROOT), /All good/);
