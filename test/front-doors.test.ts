@@ -6,33 +6,15 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import express from 'express';
 import request from 'supertest';
-import { mtls, type MtlsOptions } from '../src/index.js';
+import type { MtlsOptions } from '../src/index.js';
+import { reportingApp } from './helpers/front-door-app.js';
 import { createTestPki, frontDoorHeaders, type TestCertificate, type TestPki } from '../src/testing/index.js';
 
 type HeaderSource = 'envoy' | 'rfc9440' | 'nginx' | 'traefik' | 'gcp' | 'azure' | 'cloudfront';
 const SOURCES: readonly HeaderSource[] = ['envoy', 'rfc9440', 'nginx', 'traefik', 'gcp', 'azure', 'cloudfront'];
 /** Sources whose producer forwards the client's intermediates. */
 const FORWARDS_CHAIN = new Set<HeaderSource>(['envoy', 'rfc9440', 'traefik', 'gcp']);
-
-/** An app that reports what mtls() decoded, or the error code. */
-export function reportingApp(options: MtlsOptions): express.Express {
-  const app = express();
-  app.use(mtls(options));
-  app.get('/', (req, res) => {
-    const c = req.clientCert;
-    res.json(c === undefined ? null : {
-      complete: c.complete, source: c.source, verifiedBy: c.verifiedBy, subject: c.subject.toString(),
-      issuer: c.issuer?.toString(), serialNumber: c.serialNumber, fingerprint256: c.fingerprint256,
-      notAfter: c.notAfter?.toISOString(), uri: c.subjectAltNames.uri, dns: c.subjectAltNames.dns, chain: c.chain.length,
-    });
-  });
-  app.use((err: { status?: number; code?: string; cause?: unknown }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(err.status ?? 500).json({ error: err.code ?? String(err), cause: String(err.cause ?? '') });
-  });
-  return app;
-}
 
 /** What Node reads from the same certificate: the reference. */
 function expected(pem: string): { subject: string; serialNumber: string; fingerprint256: string; notAfter: string } {
