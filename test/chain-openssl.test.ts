@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
-import { agree, ours, theirs } from './helpers/openssl-agreement.js';
+import { agree, ours, oursWithMessage, theirs } from './helpers/openssl-agreement.js';
 import { Pki, type KeyAlg } from './helpers/openssl-pki.js';
 
 describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip: skipWithoutOpenssl() }, () => {
@@ -131,6 +131,14 @@ describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip
       const c = { leaf, untrusted: [], anchors: [ica] };
       assert.equal(theirs(pki, c).ok, false);
       assert.equal(ours(c), 'ok');
+    });
+
+    it('a self-signed CA of the trust store presented as the client certificate: OpenSSL accepts; we refuse', () => {
+      const selfCa = pki.issue('self-ca-client', { ext: 'ca_client' }); // keyUsage allows a TLS client: only trust decides
+      const c = { leaf: selfCa, untrusted: [], anchors: [root, selfCa] };
+      assert.equal(theirs(pki, c).ok, true);
+      assert.deepEqual(oursWithMessage(c), { verdict: 'ERR_MTLS_CHAIN_INVALID/untrusted', message: 'leaf certificate is a ' +
+        'trust anchor (same name and key): a CA certificate of the trust store cannot authenticate a client' });
     });
 
     it('SHA-1 signatures: OpenSSL 3.0 accepts them at its default level; we refuse', () => {
