@@ -29,6 +29,8 @@ interface Compiled {
   /** The names the source reads. */
   readonly read: ReadonlySet<string>;
   readonly scan: HeaderScanner;
+  /** Whether the source owns a lowercase header name. */
+  readonly owns: (name: string) => boolean;
   /** Says once per peer that its headers were removed; the refusal's cause for a request that needed them. */
   readonly notice: (peer: string | undefined, removed: readonly string[]) => string;
 }
@@ -49,6 +51,7 @@ function compile(rawOptions: unknown, label: string, fixed?: SourceName): Compil
     owned,
     read: new Set([...source.singletons, ...source.lists]),
     scan: createHeaderScanner(source.singletons, owned, source.ownedPrefix, source.lists),
+    owns: (name) => isOwnedHeader(name, owned, source.ownedPrefix),
     notice: untrustedPeerNotice(label),
   };
 }
@@ -85,33 +88,40 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
   return removed;
 }
 
-/** Header hygiene: `true` to leave the request alone (`skip`); the cause to give a refusal for no certificate. */
-function hygiene(c: Compiled, req: Request): { skipped: boolean; cause: string } {
+const SKIPPED = Symbol('skipped');
+
+/**
+ * Header hygiene: `SKIPPED` to leave the request alone (`skip`), else the cause a refusal for a missing
+ * certificate gives (it names an untrusted peer whose headers were removed).
+ */
+function hygiene(c: Compiled, req: Request): string | typeof SKIPPED {
   const peer = req.socket?.remoteAddress;
-  const owns = (name: string): boolean => isOwnedHeader(name, c.owned, c.source.ownedPrefix);
   if (!c.trusted(peer)) {
-    const headers = stripHeaders(req, owns);
-    let cause = 'no client certificate headers';
+    const headers = stripHeaders(req, c.owns);
+    let cause = NO_HEADERS;
     if (headers.length) {
       c.emit?.({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
       cause = c.notice(peer, headers);
     }
-    return { skipped: c.skip?.(req) === true, cause };
+    return c.skip?.(req) === true ? SKIPPED : cause;
   }
   const skipped = c.skip?.(req) === true;
   if (c.source.usesHeaders && c.scan(req.rawHeaders, !skipped)) {
     // Owned headers this configuration does not read (ALB's other mode, default names while renamed,
     // Traefik's info header): nobody legitimate relies on them here, and nothing downstream may trust them.
-    const headers = stripHeaders(req, (name) => owns(name) && !c.read.has(name));
+    const headers = stripHeaders(req, (name) => c.owns(name) && !c.read.has(name));
     c.emit?.({ type: 'stripped', req, reason: 'unread', headers, peer });
   }
-  return { skipped, cause: c.source.usesHeaders ? 'no client certificate headers' : 'no client certificate on the TLS connection' };
+  if (skipped) return SKIPPED;
+  return c.source.usesHeaders ? NO_HEADERS : 'no client certificate on the TLS connection';
 }
+
+const NO_HEADERS = 'no client certificate headers';
 
 /** The request's certificate, `undefined` without one; throws `MtlsError` for a refused request. */
 function handle(c: Compiled, req: Request): SourceResult | undefined {
-  const { skipped, cause } = hygiene(c, req);
-  if (skipped) return undefined;
+  const cause = hygiene(c, req);
+  if (cause === SKIPPED) return undefined;
   const decoded = c.source.decode(req, Date.now());
   if (decoded === undefined && c.required) throw new MtlsError('ERR_MTLS_CERT_REQUIRED', { cause });
   return decoded;
