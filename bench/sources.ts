@@ -1,9 +1,9 @@
 /**
- * `npm run bench:sources`: the warm cost of every front door, measured in one server so the figures are
- * comparable. The server mounts, for each source, `mtls({ source })` + `requireCN('clientA')`, and runs one
- * of them (or none: bare Express) at random for every request; every request carries every source's
- * headers for the same certificate. The time inside each chain is recorded; the bare share of the
- * server's CPU per request is what the added time is compared with.
+ * `npm run bench:sources`: the warm cost of every front door. For each source, one server mounts
+ * `mtls({ source })` + `requireCN('clientA')` and runs it, or nothing (bare Express), at random for every
+ * request; the requests carry that source's headers for one certificate, as its front door writes them.
+ * The time inside the chain is recorded, and compared with bare Express's CPU per request in the same run
+ * (the server's whole CPU per request, less the mean time inside the chain).
  *
  *   npm run bench:sources -- --rounds 5 --requests 30000 --express 5
  * @module
@@ -33,20 +33,20 @@ const CHAINS: ReadonlyArray<readonly [string, MtlsOptions | undefined]> = [
   ['cloudfront', { source: 'cloudfront' }],
 ];
 
-/** Every source's headers for one certificate, at once (each middleware reads only its own). */
-export function allHeaders(leaf: string): Record<string, string> {
-  const partial = frontDoorHeaders('envoy', leaf, { details: ['Subject', 'URI', 'DNS'] })['x-forwarded-client-cert']!;
-  return {
-    ...verifyHeaders(leaf), 'x-xfcc-partial': partial,
-    ...(['envoy', 'rfc9440', 'nginx', 'traefik', 'gcp', 'cloudfront'] as const).reduce((all, s) => ({ ...all, ...frontDoorHeaders(s, leaf) }), {}),
-    ...frontDoorHeaders('azure', leaf, { mode: 'application-gateway' }),
-  };
+/** The headers chain `index`'s front door sends for `leaf`. */
+function headersFor(index: number, leaf: string): Record<string, string> {
+  const options = CHAINS[index]![1]!;
+  if (options.source === 'alb') return verifyHeaders(leaf);
+  if (index === PARTIAL) return { 'x-xfcc-partial': frontDoorHeaders('envoy', leaf, { details: ['Subject', 'URI', 'DNS'] })['x-forwarded-client-cert']! };
+  if (options.source === 'azure') return frontDoorHeaders('azure', leaf, { mode: 'application-gateway' });
+  return frontDoorHeaders(options.source as 'envoy', leaf);
 }
+const PARTIAL = 3;
 
-async function serve(express: string): Promise<void> {
+async function serve(express: string, index: number): Promise<void> {
   const { default: createApp } = express === '4' ? await import('express4') : await import('express');
   const app = (createApp as unknown as () => import('express').Express)();
-  const chains: RequestHandler[][] = CHAINS.map(([, options]) => (options ? [mtls(options), requireCN('clientA')] : []));
+  const chains: RequestHandler[][] = [[], [mtls(CHAINS[index]![1]!), requireCN('clientA')]];
   let samples: number[][] = chains.map(() => []);
   let cpuStart = process.cpuUsage();
   app.use((req, res, next) => {
@@ -94,36 +94,42 @@ async function main(): Promise<void> {
     connections: { type: 'string', default: '10' }, express: { type: 'string', default: '5' },
   } });
   await loadFixtures(2000, (line) => console.error(line));
-  const headers = allHeaders(readFixtures().ecdsa.leaf);
-  const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.express]);
-  const perRound: Stats[] = [];
-  try {
-    const load = { amount: Number(values.requests), maxSeconds: 120, connections: Number(values.connections), headersFor: () => headers };
-    await runLoad(server.port, load);
-    for (let round = 0; round < Number(values.rounds); round++) {
-      await server.ask({ type: 'reset' });
-      const result = await runLoad(server.port, load);
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      perRound.push((await server.ask({ type: 'stats' }) as unknown as { sources: Stats }).sources);
+  const leaf = readFixtures().ecdsa.leaf;
+  const results: Stats[][] = [];
+  for (let index = 1; index < CHAINS.length; index++) {
+    const headers = headersFor(index, leaf);
+    const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.express!, String(index)]);
+    const perRound: Stats[] = [];
+    try {
+      const load = { amount: Number(values.requests), maxSeconds: 120, connections: Number(values.connections), headersFor: () => headers };
+      await runLoad(server.port, load);
+      for (let round = 0; round < Number(values.rounds); round++) {
+        await server.ask({ type: 'reset' });
+        const result = await runLoad(server.port, load);
+        if (result.non2xx > 0 || result.errors > 0) throw new Error(`${CHAINS[index]![0]}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+        perRound.push((await server.ask({ type: 'stats' }) as unknown as { sources: Stats }).sources);
+      }
+    } finally {
+      await server.stop();
     }
-  } finally {
-    await server.stop();
+    results.push(perRound);
   }
-  report(perRound, values.express!);
+  report(results, values.express!);
 }
 
-function report(rounds: readonly Stats[], express: string): void {
-  // Bare Express's CPU per request: the whole process's, less the mean time spent inside the chains.
-  const bare = rounds.map((r) => r.cpuPerRequestUs - r.insideMean);
-  const rows = CHAINS.slice(1).map(([name], i) => {
-    const inside = rounds.map((r) => r.medians[i + 1]! - r.medians[0]!);
+function report(results: ReadonlyArray<readonly Stats[]>, express: string): void {
+  const rows = results.map((rounds, i) => {
+    // Bare Express's CPU per request: the whole process's, less the mean time spent inside the chain.
+    const bare = rounds.map((r) => r.cpuPerRequestUs - r.insideMean);
+    const inside = rounds.map((r) => r.medians[1]! - r.medians[0]!);
     const share = inside.map((us, k) => (us / bare[k]!) * 100);
     const sorted = [...share].sort((a, b) => a - b);
-    return [name, median(inside).toFixed(2), `${median(share).toFixed(2)} % (${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})`];
+    return [CHAINS[i + 1]![0], median(inside).toFixed(2), median(bare).toFixed(1),
+      `${median(share).toFixed(2)} % (${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})`];
   });
-  console.log(`**Warm cost per source, Express ${express}, ${rounds.length} rounds; bare Express ${median(bare).toFixed(1)} µs CPU per request**\n`);
-  console.log(markdownTable(['source (mtls + requireCN)', 'inside, µs (median)', '% of bare Express CPU (median, range)'], rows));
+  console.log(`**Warm cost per source, Express ${express}, ${results[0]?.length ?? 0} rounds per source**\n`);
+  console.log(markdownTable(['source (mtls + requireCN)', 'inside, µs (median)', 'bare Express CPU µs/request', 'inside ÷ bare (median, range)'], rows));
 }
 
-if (process.argv[2] === '--serve') serve(process.argv[3] ?? '5').catch(failed);
+if (process.argv[2] === '--serve') serve(process.argv[3] ?? '5', Number(process.argv[4])).catch(failed);
 else await main();

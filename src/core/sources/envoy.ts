@@ -121,13 +121,39 @@ function partial(f: Fields, c: Config): SourceResult {
   return { certificate, cached: false };
 }
 
+/** The decisive element of a header value, and its fields. */
+interface Parsed {
+  readonly value: string;
+  readonly element: XfccElement;
+  readonly fields: Fields;
+}
+
+/**
+ * Parsing is most of a warm request's cost, and a client sends the same value on every request: remember
+ * the parse per exact value. The slot is the last `Hash` (it differs from client to client); a hit needs
+ * the whole value identical.
+ */
+function parser(c: Config): (value: string) => Parsed {
+  const parsed = c.cacheMax === false ? undefined : new LRUCache<string, Parsed>({ max: c.cacheMax });
+  return (value) => {
+    const at = value.lastIndexOf('Hash=');
+    const slot = at === -1 ? value.slice(-64) : value.slice(at, at + 69);
+    const hit = parsed?.get(slot);
+    if (hit !== undefined && hit.value === value) return hit;
+    const element = decisiveElement(value, c);
+    const result = { value, element, fields: fieldsOf(element, c.header) };
+    parsed?.set(slot, result);
+    return result;
+  };
+}
+
 function decoder(engine: ChainEngine, c: Config): (bag: HeaderBag, now: number) => SourceResult | undefined {
   const partials = c.cacheMax === false ? undefined : new LRUCache<string, SourceResult>({ max: c.cacheMax });
+  const parse = parser(c);
   return (bag, now) => {
     const value = headerValue(bag, c.header);
     if (value === undefined) return undefined;
-    const element = decisiveElement(value, c);
-    const f = fieldsOf(element, c.header);
+    const { element, fields: f } = parse(value);
     const encoded = f.single.get('chain') ?? f.single.get('cert');
     if (encoded === undefined) {
       const hit = partials?.get(element.text);
