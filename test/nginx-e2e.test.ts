@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
-import { albMtls } from '../src/middleware.js';
+import { albMtls, mtls } from '../src/middleware.js';
 import { clientCertOf } from '../src/guards.js';
 import { albHeaders, createTestPki } from '../src/testing/index.js';
 import { buildDnCorpus, type DnCorpus } from './helpers/dn-corpus.js';
@@ -44,13 +44,14 @@ const EXPECTED_CN: Readonly<Record<string, string | undefined>> = {
 /** The app behind nginx: what albMtls() decoded, and the raw headers nginx sent. */
 function reportingApp(): express.Express {
   const app = express();
-  app.use(albMtls({ required: true }));
+  app.use('/nginx-source', mtls({ source: 'nginx', required: true }));
+  app.use(/^\/(?!nginx-source)/, albMtls({ required: true }));
   app.use((req, res) => {
     const c = clientCertOf(req);
     res.json({
       subject: c.subject.toString(), issuer: c.issuer.toString(), serialNumber: c.serialNumber, commonName: c.commonName ?? null,
       notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), fingerprint256: c.fingerprint256,
-      verifiedBy: c.verifiedBy, headers: req.headers,
+      verifiedBy: c.verifiedBy, source: c.source, headers: req.headers,
     });
   });
   app.use((err: { status?: number; code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -118,6 +119,23 @@ describe('nginx in front of albMtls(), on the DN corpus', { skip: nginxSkip() },
         assert.equal(ours['x-amzn-mtls-clientcert-validity'], h['x-amzn-mtls-clientcert-validity']);
         // nginx also escapes + / = in the PEM; ALB leaves them: equal once decoded.
         assert.equal(decodeURIComponent(ours['x-amzn-mtls-clientcert-leaf']!), decodeURIComponent(h['x-amzn-mtls-clientcert-leaf']!));
+      });
+    }
+  });
+
+  test("every corpus certificate through mtls({ source: 'nginx' }): ingress-nginx's headers, the same fields", async (t) => {
+    for (const entry of corpus.entries) {
+      await t.test(entry.name, async () => {
+        const res = await send({ url: nginx.url + '/nginx-source/', ca: serverCa, cert: entry.pem, key: readFileSync(entry.keyPath, 'utf8') });
+        assert.equal(res.status, 200, res.body);
+        const body = JSON.parse(res.body) as Record<string, unknown>;
+        assert.equal(body.source, 'nginx');
+        assert.equal(body.verifiedBy, 'proxy');
+        assert.equal(body.subject, entry.expected.subject);
+        assert.equal(body.issuer, entry.expected.issuer);
+        assert.equal(body.serialNumber, entry.expected.serial);
+        assert.equal(isoNoMillis(String(body.notAfter)), entry.expected.notAfter);
+        assert.equal(body.fingerprint256, new X509Certificate(entry.pem).fingerprint256);
       });
     }
   });

@@ -84,6 +84,11 @@ http {
       proxy_set_header X-Amzn-Mtls-Clientcert-Serial-Number $ssl_client_serial;
       proxy_set_header X-Amzn-Mtls-Clientcert-Validity $alb_validity;
       proxy_set_header X-Amzn-Mtls-Clientcert-Leaf $ssl_client_escaped_cert;
+      # mtls({ source: 'nginx' }): ingress-nginx's names and variables.
+      proxy_set_header ssl-client-cert $ssl_client_escaped_cert;
+      proxy_set_header ssl-client-verify $ssl_client_verify;
+      proxy_set_header ssl-client-subject-dn $ssl_client_s_dn;
+      proxy_set_header ssl-client-issuer-dn $ssl_client_i_dn;
       # Brackets keep what HTTP would strip (a trailing escaped space) and show an empty subject.
       proxy_set_header X-Nginx-Subject "[$ssl_client_s_dn]";
       proxy_set_header X-Nginx-Issuer "[$ssl_client_i_dn]";
