@@ -161,10 +161,12 @@ function assertNotMounted(name: string, args: IArguments): void {
  * Headers are trusted only from `trustedProxies` (default: loopback and private addresses); from any other
  * peer they are deleted and ignored. Refused requests reach `next(err)` as an `MtlsError` with `status`
  * and `code`.
+ * @param options `source` and that source's options.
+ * @param _callFirst never given: it makes TypeScript refuse `app.use(mtls)`, the factory mounted uncalled.
  * @throws MtlsConfigError at construction for bad options (unknown keys, options of another source).
  */
-export function mtls(options: MtlsOptions): RequestHandler {
-  // eslint-disable-next-line prefer-rest-params -- the check needs every argument Express passed
+export function mtls(options: MtlsOptions, ..._callFirst: undefined[]): RequestHandler {
+  // eslint-disable-next-line prefer-rest-params -- JavaScript callers can still mount it uncalled: say so at run time
   assertNotMounted('mtls', arguments);
   return middleware(compile(options, 'mtls'));
 }
@@ -175,10 +177,12 @@ export function mtls(options: MtlsOptions): RequestHandler {
  * Headers are trusted only from `trustedProxies` (default: loopback and private addresses, where ALB
  * nodes live); from any other peer they are deleted and ignored. Refused requests reach `next(err)` as
  * an `MtlsError` with `status` and `code`.
+ * @param options ALB's options (all optional).
+ * @param _callFirst never given: it makes TypeScript refuse `app.use(albMtls)`, the factory mounted uncalled.
  * @throws MtlsConfigError at construction for bad options (unknown keys included).
  */
-export function albMtls(options?: AlbMtlsOptions): RequestHandler {
-  // eslint-disable-next-line prefer-rest-params -- the public signature stays (options?), the check needs all args
+export function albMtls(options?: AlbMtlsOptions, ..._callFirst: undefined[]): RequestHandler {
+  // eslint-disable-next-line prefer-rest-params -- JavaScript callers can still mount it uncalled: say so at run time
   assertNotMounted('albMtls', arguments);
   return middleware(compile(options, 'albMtls', 'alb'));
 }

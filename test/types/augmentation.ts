@@ -4,7 +4,7 @@
  */
 import express, { type Request, type RequestHandler } from 'express';
 import {
-  albMtls, clientCertOf, requireCN, type AnyClientCertificate, type CertRequest, type ClientCertificate, type DistinguishedName, type VerifiedBy,
+  albMtls, clientCertOf, mtls, requireCN, type AnyClientCertificate, type CertRequest, type ClientCertificate, type DistinguishedName, type VerifiedBy,
 } from '../../src/index.js';
 import type { Equals, Expect } from './assert.js';
 
@@ -19,6 +19,10 @@ export type MiddlewareIsAHandler = Expect<Equals<ReturnType<typeof albMtls>, Req
 
 const app = express();
 app.use(albMtls());
+// @ts-expect-error the factory mounted without its call
+app.use(albMtls);
+// @ts-expect-error the factory mounted without its call, on a path
+app.use('/x', mtls);
 app.get('/admin', requireCN('clientA'), (req, res) => {
   // @ts-expect-error possibly undefined: guards run at runtime, the type stays optional
   res.send(req.clientCert.commonName);
