@@ -49,6 +49,9 @@ export interface ProxySetup {
 /** A running front door. */
 export interface RunningProxy {
   readonly url: string;
+  /** TLS server name the client must send (Caddy's site address), and the matching Host header. */
+  readonly servername: string | undefined;
+  readonly host: string;
   /** The config file it runs with, for error messages and the docs. */
   readonly configPath: string;
   stop(): Promise<void>;
@@ -118,7 +121,9 @@ export async function startProxy(door: FrontDoor, lookup: { binary: string }, s:
   child.stderr!.on('data', (c: Buffer) => { output += c; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await waitUntilListening(door, child, port, () => output);
-  return { url: `https://127.0.0.1:${port}`, configPath, stop: () => stopChild(child, exited) };
+  const servername = door === 'caddy' ? 'localhost' : undefined;
+  return { url: `https://127.0.0.1:${port}`, servername, host: `${servername ?? '127.0.0.1'}:${port}`, configPath,
+    stop: () => stopChild(child, exited) };
 }
 
 async function waitUntilListening(door: FrontDoor, child: ChildProcess, port: number, output: () => string): Promise<void> {

@@ -1,0 +1,161 @@
+/**
+ * End to end against TLS terminators we did not write: Debian's HAProxy and Caddy forward the client
+ * certificate as RFC 9440 `Client-Cert` to an app using `mtls({ source: 'rfc9440' })`, Debian's Apache httpd
+ * forwards it as the URL-escaped PEM plus `SSL_CLIENT_VERIFY` to an app using `mtls({ source: 'nginx' })`.
+ * Each proxy runs with the config the docs show (`helpers/proxy-configs.ts`). Asserted for every DN corpus
+ * certificate: the fields the app decodes equal openssl's and node:crypto's reading of the same certificate;
+ * and that a client without a certificate, with a forged header, or with a certificate from a CA the proxy
+ * does not trust gets no certificate into the app.
+ *
+ * Without a proxy binary its tests skip, saying why; with `CI` set, a missing binary is a failure.
+ */
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestPki } from '../src/testing/index.js';
+import { buildDnCorpus, EXPECTED_CN, type CorpusEntry, type DnCorpus } from './helpers/dn-corpus.js';
+import { startFrontDoorApp, type DecodedReport, type FrontDoorApp, type FrontDoorSource } from './helpers/front-door-app.js';
+import { send, type ClientResponse } from './helpers/https-client.js';
+import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
+import { findProxy, startProxy, type FrontDoor, type RunningProxy } from './helpers/proxies.js';
+
+function proxySkip(door: FrontDoor): string | false {
+  const lookup = findProxy(door);
+  if (!('missing' in lookup)) return skipWithoutOpenssl();
+  if (process.env.CI) throw new Error(`${door} end-to-end test cannot run in CI: ${lookup.missing}`);
+  process.stderr.write(`front-doors-e2e: ${door} skipped: ${lookup.missing}\n`);
+  return lookup.missing;
+}
+
+const b64 = (der: Uint8Array): string => Buffer.from(der).toString('base64');
+const isoNoMillis = (iso: string): string => iso.replace(/\.000Z$/, 'Z');
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Every header a client could forge, for both sources, all naming `decoy` (a real, trusted certificate). */
+function forgedHeaders(decoy: CorpusEntry): Record<string, string> {
+  return {
+    'Client-Cert': `:${b64(decoy.der)}:`, 'Client-Cert-Chain': `:${b64(decoy.der)}:`,
+    'SSL-Client-Cert': encodeURIComponent(decoy.pem), 'SSL-Client-Verify': 'SUCCESS',
+    'SSL-Client-Subject-DN': decoy.expected.subject, 'SSL-Client-Issuer-DN': decoy.expected.issuer,
+  };
+}
+
+/**
+ * What the proxy forwarded, checked against the certificate the client really presented (or none): the
+ * exact RFC 9440 byte sequence, or Apache's escaped PEM and verify result; never a client-sent copy.
+ */
+function assertForwarded(source: FrontDoorSource, h: Headers, presented: CorpusEntry | undefined): void {
+  if (source === 'rfc9440') {
+    assert.equal(h['client-cert'], presented && `:${b64(presented.der)}:`);
+    assert.equal(h['client-cert-chain'], undefined);
+    return;
+  }
+  const cert = h['ssl-client-cert'];
+  if (presented === undefined) assert.equal(cert, undefined);
+  else assert.deepEqual(new X509Certificate(decodeURIComponent(String(cert))).raw, Buffer.from(presented.der));
+  assert.equal(h['ssl-client-verify'], presented ? 'SUCCESS' : 'NONE');
+  assert.equal(h['ssl-client-subject-dn'], undefined);
+  assert.equal(h['ssl-client-issuer-dn'], undefined);
+}
+
+/** The decoded fields, against `openssl x509 -nameopt RFC2253` and node:crypto for the same certificate. */
+function assertDecoded(res: ClientResponse, entry: CorpusEntry, source: FrontDoorSource): void {
+  assert.equal(res.status, 200, res.body);
+  const body = JSON.parse(res.body) as DecodedReport;
+  assert.equal(body.subject, entry.expected.subject);
+  assert.equal(body.issuer, entry.expected.issuer);
+  assert.equal(body.serialNumber, entry.expected.serial);
+  assert.equal(isoNoMillis(body.notBefore), entry.expected.notBefore);
+  assert.equal(isoNoMillis(body.notAfter), entry.expected.notAfter);
+  assert.equal(body.commonName, EXPECTED_CN[entry.name] ?? null);
+  assert.equal(body.fingerprint256, new X509Certificate(entry.pem).fingerprint256);
+  assert.equal(body.raw, b64(entry.der));
+  assert.deepEqual(new X509Certificate(body.pem).raw, Buffer.from(entry.der));
+  assert.equal(body.chain, 0);
+  assert.equal(body.source, source);
+  assert.equal(body.verifiedBy, 'proxy');
+}
+
+const DOORS: ReadonlyArray<{ door: FrontDoor; source: FrontDoorSource }> = [
+  { door: 'haproxy', source: 'rfc9440' },
+  { door: 'caddy', source: 'rfc9440' },
+  { door: 'apache', source: 'nginx' },
+];
+
+for (const { door, source } of DOORS) {
+  describe(`${door} in front of mtls({ source: '${source}' }), on the DN corpus`, { skip: proxySkip(door) }, () => {
+    const dir = tempDir(`alb-mtls-${door}-`);
+    let corpus: DnCorpus;
+    let app: FrontDoorApp;
+    let proxy: RunningProxy;
+    let serverCa: string;
+    let stranger: { pem: string; keyPem: string };
+    const keyOf = (e: CorpusEntry): string => readFileSync(e.keyPath, 'utf8');
+    /** One request through the proxy, with the server name and Host the proxy's site expects. */
+    const through = (path: string, o: { cert?: CorpusEntry | { pem: string; keyPem: string }; headers?: Record<string, string> } = {}) =>
+      send({ url: proxy.url + path, ca: serverCa, servername: proxy.servername, headers: { ...o.headers, host: proxy.host },
+        cert: o.cert?.pem, key: o.cert && ('keyPem' in o.cert ? o.cert.keyPem : keyOf(o.cert)) });
+
+    before(async () => {
+      corpus = buildDnCorpus(dir);
+      app = await startFrontDoorApp(source);
+      const pki = await createTestPki({ rootSubject: `CN=${door} e2e server CA` });
+      const server = await pki.issueServer();
+      serverCa = pki.root.pem;
+      stranger = await pki.issueClient({ subject: 'CN=stranger' });
+      const lookup = findProxy(door);
+      if ('missing' in lookup) throw new Error(lookup.missing);
+      proxy = await startProxy(door, lookup, { dir: join(dir, door), serverCertPem: server.pem, serverKeyPem: server.keyPem,
+        clientCaPems: corpus.caPaths.map((p) => readFileSync(p, 'latin1')), appPort: app.port });
+    });
+    after(async () => {
+      await proxy?.stop();
+      await app?.close();
+    });
+
+    test('no client certificate: the proxy forwards none, the app answers 401 ERR_MTLS_CERT_REQUIRED', async () => {
+      assertForwarded(source, JSON.parse((await through('/headers')).body) as Headers, undefined);
+      const res = await through('/');
+      assert.equal(res.status, 401, res.body);
+      assert.deepEqual(JSON.parse(res.body), { error: 'ERR_MTLS_CERT_REQUIRED' });
+    });
+
+    test('forged certificate headers without a client certificate: removed by the proxy, 401', async () => {
+      const headers = forgedHeaders(corpus.entries[0]!);
+      assertForwarded(source, JSON.parse((await through('/headers', { headers })).body) as Headers, undefined);
+      const res = await through('/', { headers });
+      assert.equal(res.status, 401, res.body);
+      assert.deepEqual(JSON.parse(res.body), { error: 'ERR_MTLS_CERT_REQUIRED' });
+    });
+
+    test('forged certificate headers next to a real client certificate: the real one reaches the app', async () => {
+      const [decoy, real] = [corpus.entries[0]!, corpus.entries[1]!];
+      const headers = forgedHeaders(decoy);
+      assertForwarded(source, JSON.parse((await through('/headers', { cert: real, headers })).body) as Headers, real);
+      assertDecoded(await through('/', { cert: real, headers }), real, source);
+    });
+
+    test('a certificate from a CA the proxy does not trust never reaches the app', async () => {
+      const before = app.hits();
+      const outcome = await through('/', { cert: stranger }).then((r) => `HTTP ${r.status}`, (e: Error) => e.message);
+      assert.doesNotMatch(outcome, /^HTTP 2/);
+      assert.equal(app.hits(), before, `the app was reached: ${outcome}`);
+    });
+
+    test('every corpus certificate: decoded fields as openssl and node:crypto read them', async (t) => {
+      for (const entry of corpus.entries) {
+        await t.test(entry.name, async () => {
+          assertForwarded(source, JSON.parse((await through('/headers', { cert: entry })).body) as Headers, entry);
+          assertDecoded(await through('/', { cert: entry }), entry, source);
+        });
+      }
+    });
+
+    test('the corpus reached the proxy whole', () => {
+      assert.ok(corpus.entries.length >= 15);
+      assert.deepEqual(Object.keys(EXPECTED_CN).sort(), corpus.entries.map((e) => e.name).sort());
+    });
+  });
+}
