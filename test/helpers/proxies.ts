@@ -120,6 +120,10 @@ export async function startProxy(door: FrontDoor, lookup: { binary: string }, s:
   child.stdout!.on('data', (c: Buffer) => { output += c; });
   child.stderr!.on('data', (c: Buffer) => { output += c; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // A test run that dies before after() must not leave a proxy listening.
+  const orphanGuard = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.off('exit', orphanGuard));
   await waitUntilListening(door, child, port, () => output);
   const servername = door === 'caddy' ? 'localhost' : undefined;
   return { url: `https://127.0.0.1:${port}`, servername, host: `${servername ?? '127.0.0.1'}:${port}`, configPath,
