@@ -11,7 +11,7 @@
  * @module
  */
 import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../src/core/alb/alb.js';
-import { decodeLeafPem } from '../src/core/alb/certificate.js';
+import { decodeLeafPem } from '../src/core/cert/certificate.js';
 import { albHeaders } from '../src/testing/index.js';
 import { readFixtures } from './fixtures.js';
 import { formatInt, markdownTable } from './stats.js';

@@ -9,21 +9,30 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { compileMatcher, type CertMatcher, type CompiledMatcher } from './core/match/match.js';
 import { compileField, type CertTest } from './core/match/match-compile.js';
 import type { ValueMatchers } from './core/match/match-values.js';
-import type { ClientCertificate } from './core/types.js';
+import type { AnyClientCertificate, ClientCertificate } from './core/types.js';
 import { MtlsConfigError, MtlsError } from './core/errors.js';
 import { certificateOf } from './request-state.js';
 
 /** A request known to carry a client certificate: what handlers after a guard may assume. */
-export type CertRequest = Request & { readonly clientCert: ClientCertificate };
+export type CertRequest = Request & { readonly clientCert: AnyClientCertificate };
 
 /**
- * The request's certificate, for handlers mounted after a guard (or anywhere a certificate is mandatory).
- * @throws MtlsError `ERR_MTLS_CERT_REQUIRED` (401) without a certificate, `ERR_MTLS_NOT_CONFIGURED` (500)
- *   when `albMtls()` did not run; Express passes a thrown error to the error handler.
+ * The request's whole certificate, for handlers mounted after a guard (or anywhere a certificate is
+ * mandatory). For a front door that may forward only a summary (an Envoy element without `Cert`), read
+ * `req.clientCert` and narrow on `complete` instead.
+ * @throws MtlsError `ERR_MTLS_CERT_REQUIRED` (401) without a certificate; `ERR_MTLS_NOT_CONFIGURED` (500)
+ *   when the middleware did not run, or when the front door forwarded a summary and not the certificate
+ *   (configure it to forward the certificate). Express passes a thrown error to the error handler.
  */
 export function clientCertOf(req: object): ClientCertificate {
   const cert = certificateOf(req);
   if (cert === undefined) throw new MtlsError('ERR_MTLS_CERT_REQUIRED');
+  if (!cert.complete) {
+    throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', {
+      cause: `the front door (${cert.source}) forwarded what it knows of the certificate, not the certificate itself: ` +
+        'configure it to forward the certificate (Envoy: Cert in set_current_client_cert_details), or read req.clientCert',
+    });
+  }
   return cert;
 }
 

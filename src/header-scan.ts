@@ -27,15 +27,18 @@ export type HeaderScanner = (raw: readonly string[], checkDuplicates: boolean) =
 
 /**
  * A scanner for one configuration.
- * @param read The lowercase names the configuration reads (at most 30: one bit each).
+ * @param read The lowercase names the configuration reads that may appear once (at most 30: one bit each).
  * @param owned Every lowercase name this library owns, read or not.
- * @param ownedPrefix A lowercase prefix whose every name this library owns too.
+ * @param ownedPrefix A lowercase prefix whose every name this library owns too, or `''` for none.
+ * @param lists The lowercase names read that may repeat (a list split over lines): neither refused nor unread.
  */
-export function createHeaderScanner(read: readonly string[], owned: ReadonlySet<string>, ownedPrefix: string): HeaderScanner {
-  const readBits = new Map(read.map((name, i) => [name, 1 << i]));
+export function createHeaderScanner(read: readonly string[], owned: ReadonlySet<string>, ownedPrefix: string,
+  lists: readonly string[] = []): HeaderScanner {
+  const readBits = new Map<string, number>(read.map((name, i) => [name, 1 << i]));
+  for (const name of lists) readBits.set(name, OTHER);
   // Folded as the scan folds them (`| 0x20`): `_` and `^` are header-name characters too, and fold to other
   // codes than themselves.
-  const firstChars = new Set([...read, ...owned, ownedPrefix].map((name) => name.charCodeAt(0) | 0x20));
+  const firstChars = new Set([...read, ...owned, ...lists, ownedPrefix].filter(Boolean).map((name) => name.charCodeAt(0) | 0x20));
   const classify = (name: string): number => {
     const lower = name.toLowerCase();
     return readBits.get(lower) ?? (isOwnedHeader(lower, owned, ownedPrefix) ? UNREAD : OTHER);
@@ -60,9 +63,9 @@ export function createHeaderScanner(read: readonly string[], owned: ReadonlySet<
   };
 }
 
-/** Whether this library owns the lowercase header name `lower`: one of `owned`, or any name with `ownedPrefix`. */
+/** Whether this library owns the lowercase header name `lower`: one of `owned`, or any name with a non-empty `ownedPrefix`. */
 export function isOwnedHeader(lower: string, owned: ReadonlySet<string>, ownedPrefix: string): boolean {
-  return owned.has(lower) || lower.startsWith(ownedPrefix);
+  return owned.has(lower) || (ownedPrefix !== '' && lower.startsWith(ownedPrefix));
 }
 
 /** `classify`, remembered per exact spelling (see above). */

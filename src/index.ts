@@ -2,9 +2,13 @@
  * express-alb-mtls: Express middleware for apps behind an AWS Application Load Balancer doing mutual TLS.
  * @packageDocumentation
  */
-import type { ClientCertificate } from './core/types.js';
+import type { AnyClientCertificate } from './core/types.js';
 
-export { albMtls } from './middleware.js';
+export { albMtls, mtls } from './middleware.js';
+export type {
+  AlbSourceOptions, AzureSourceOptions, ChainOptions, CloudFrontSourceOptions, EnvoySourceOptions, GcpSourceOptions,
+  MiddlewareOptions, MtlsOptions, NginxSourceOptions, Rfc9440SourceOptions, TlsSourceOptions, TraefikSourceOptions,
+} from './core/sources/options.js';
 export { requireClientCert, requireCN, requireOU, clientCertOf, type CertRequest } from './guards.js';
 export { certRouter, routeByCert, type CertRoute, type RouteByCertOptions } from './router.js';
 export {
@@ -29,7 +33,8 @@ export { MtlsError, MtlsConfigError, isMtlsError, type MtlsErrorCode, type MtlsE
 export type { AlbMtlsOptions, DecoderOptions, MtlsEvent, PemInput } from './core/alb/options.js';
 export type { HeaderRole } from './core/alb/headers.js';
 export type {
-  ClientCertificate, DistinguishedName, Rdn, RdnAttribute, SubjectAltNames, VerifiedBy,
+  AnyClientCertificate, ClientCertificate, DistinguishedName, PartialClientCertificate, Rdn, RdnAttribute, SourceName,
+  SubjectAltNames, VerifiedBy,
 } from './core/types.js';
 
 declare global {
@@ -42,7 +47,7 @@ declare global {
        * trust only `albMtls()`'s private record of the request, never this property, so other code cannot
        * change what they see.
        */
-      readonly clientCert?: ClientCertificate | undefined;
+      readonly clientCert?: AnyClientCertificate | undefined;
     }
   }
 }

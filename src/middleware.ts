@@ -1,48 +1,55 @@
 /**
- * `albMtls(options)`: the Express middleware. Thin layer over the framework-free decoder: trust check on
- * the TCP peer, header hygiene, decode, `req.clientCert`, errors to `next(err)`.
+ * `mtls(options)` and `albMtls(options)`: the Express middleware. A thin layer over the framework-free
+ * sources (`core/sources`): trust check on the TCP peer, header hygiene, decode, `req.clientCert`,
+ * errors to `next(err)`.
  * @module
  */
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { compileDecoder, type AlbDecoder } from './core/alb/alb.js';
-import type { Decoded } from './core/alb/verify-mode.js';
-import { DEFAULT_HEADER_NAMES } from './core/alb/headers.js';
 import { MtlsConfigError, MtlsError } from './core/errors.js';
-import { checkOptionsObject, trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/alb/options.js';
+import { trustedProxies, type AlbMtlsOptions, type MtlsEvent } from './core/alb/options.js';
 import { booleanOption, functionOption } from './core/options/readers.js';
+import { compileSource } from './core/sources/registry.js';
+import type { CertificateSource, SourceResult } from './core/sources/source.js';
+import type { MtlsOptions } from './core/sources/options.js';
+import type { SourceName } from './core/types.js';
 import { createHeaderScanner, isOwnedHeader, type HeaderScanner } from './header-scan.js';
 import { attachCertificate, attachRefusal } from './request-state.js';
-
-const MTLS_PREFIX = 'x-amzn-mtls-';
+import { untrustedPeerNotice } from './untrusted-peer.js';
 
 interface Compiled {
-  readonly decoder: AlbDecoder;
+  readonly source: CertificateSource;
   readonly trusted: (address: string | undefined) => boolean;
   readonly required: boolean;
   readonly skip: ((req: IncomingMessage) => boolean) | undefined;
   /** `undefined` without a hook, so `emit?.({...})` does not even build the event. */
   readonly emit: ((event: MtlsEvent) => void) | undefined;
-  /** Every header name this library owns, for stripping and duplicate detection. */
+  /** Every header name the source owns, for stripping and duplicate detection. */
   readonly owned: ReadonlySet<string>;
-  /** The names the configured mode reads. */
+  /** The names the source reads. */
   readonly read: ReadonlySet<string>;
   readonly scan: HeaderScanner;
+  /** Says once per peer that its headers were removed; the refusal's cause for a request that needed them. */
+  readonly notice: (peer: string | undefined, removed: readonly string[]) => string;
 }
 
-function compile(options: Record<string, unknown>): Compiled {
-  const decoder = compileDecoder(options);
+function compile(rawOptions: unknown, label: string, fixed?: SourceName): Compiled {
+  const { source, options } = compileSource(rawOptions, label, fixed);
+  if (!source.usesHeaders && options.trustedProxies !== undefined) {
+    throw new MtlsConfigError('trustedProxies', `does not apply to source '${source.name}': it reads the request's own TLS socket, no headers.`);
+  }
   const onEvent = functionOption<(event: MtlsEvent) => void>(options, 'onEvent');
-  const owned = new Set([...Object.values(decoder.names), ...Object.values(DEFAULT_HEADER_NAMES)]);
+  const owned = new Set(source.owned);
   return {
-    decoder,
-    trusted: trustedProxies(options),
+    source,
+    trusted: source.usesHeaders ? trustedProxies(options) : () => true,
     required: booleanOption(options, 'required', false),
     skip: functionOption(options, 'skip'),
     emit: onEvent ? safeEmitter(onEvent) : undefined,
     owned,
-    read: new Set(decoder.modeHeaders),
-    scan: createHeaderScanner(decoder.modeHeaders, owned, MTLS_PREFIX),
+    read: new Set([...source.singletons, ...source.lists]),
+    scan: createHeaderScanner(source.singletons, owned, source.ownedPrefix, source.lists),
+    notice: untrustedPeerNotice(label),
   };
 }
 
@@ -78,48 +85,42 @@ function stripHeaders(req: IncomingMessage, shouldStrip: (name: string) => boole
   return removed;
 }
 
-/** The request's certificate, `undefined` without one; throws `MtlsError` for a refused request. */
-function handle(c: Compiled, req: Request): Decoded | undefined {
+/** Header hygiene: `true` to leave the request alone (`skip`); the cause to give a refusal for no certificate. */
+function hygiene(c: Compiled, req: Request): { skipped: boolean; cause: string } {
   const peer = req.socket?.remoteAddress;
+  const owns = (name: string): boolean => isOwnedHeader(name, c.owned, c.source.ownedPrefix);
   if (!c.trusted(peer)) {
-    const headers = stripHeaders(req, (name) => isOwnedHeader(name, c.owned, MTLS_PREFIX));
-    if (headers.length) c.emit?.({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
-    if (c.skip?.(req)) return undefined;
-  } else {
-    const skipped = c.skip?.(req) === true;
-    if (c.scan(req.rawHeaders, !skipped)) {
-      // The other mode's header, or ALB's default names while headerNames renames them: nobody legitimate
-      // sends these here, and code reading req.headers by those names must not see them.
-      const headers = stripHeaders(req, (name) => isOwnedHeader(name, c.owned, MTLS_PREFIX) && !c.read.has(name));
-      c.emit?.({ type: 'stripped', req, reason: 'unread', headers, peer });
+    const headers = stripHeaders(req, owns);
+    let cause = 'no client certificate headers';
+    if (headers.length) {
+      c.emit?.({ type: 'stripped', req, reason: 'untrusted-peer', headers, peer });
+      cause = c.notice(peer, headers);
     }
-    if (skipped) return undefined;
+    return { skipped: c.skip?.(req) === true, cause };
   }
-  const decoded = c.decoder.decode(req.headers, Date.now());
-  if (decoded === undefined && c.required) {
-    throw new MtlsError('ERR_MTLS_CERT_REQUIRED', { cause: 'no client certificate headers' });
+  const skipped = c.skip?.(req) === true;
+  if (c.source.usesHeaders && c.scan(req.rawHeaders, !skipped)) {
+    // Owned headers this configuration does not read (ALB's other mode, default names while renamed,
+    // Traefik's info header): nobody legitimate relies on them here, and nothing downstream may trust them.
+    const headers = stripHeaders(req, (name) => owns(name) && !c.read.has(name));
+    c.emit?.({ type: 'stripped', req, reason: 'unread', headers, peer });
   }
+  return { skipped, cause: c.source.usesHeaders ? 'no client certificate headers' : 'no client certificate on the TLS connection' };
+}
+
+/** The request's certificate, `undefined` without one; throws `MtlsError` for a refused request. */
+function handle(c: Compiled, req: Request): SourceResult | undefined {
+  const { skipped, cause } = hygiene(c, req);
+  if (skipped) return undefined;
+  const decoded = c.source.decode(req, Date.now());
+  if (decoded === undefined && c.required) throw new MtlsError('ERR_MTLS_CERT_REQUIRED', { cause });
   return decoded;
 }
 
-/**
- * Express middleware that decodes the ALB mTLS headers into `req.clientCert`.
- *
- * Headers are trusted only from `trustedProxies` (default: loopback and private addresses, where ALB
- * nodes live); from any other peer they are deleted and ignored. Refused requests reach `next(err)` as
- * an `MtlsError` with `status` and `code`.
- * @throws MtlsConfigError at construction for bad options (unknown keys included).
- */
-export function albMtls(options?: AlbMtlsOptions): RequestHandler {
-  // `app.use(albMtls)` (no call) hands us (req, res, next): say so instead of failing obscurely.
-  // eslint-disable-next-line prefer-rest-params -- the public signature stays (options?), the check needs all args
-  if (arguments.length === 3 && typeof arguments[2] === 'function') {
-    throw new MtlsConfigError('albMtls', 'was mounted without being called: write app.use(albMtls()), not app.use(albMtls).');
-  }
-  const compiled = compile(checkOptionsObject(options, 'albMtls'));
-  return function albMtlsMiddleware(req: Request, _res: Response, next: NextFunction): void {
-    // albMtls()'s result is recorded on every path, refusals included (see request-state.ts).
-    let decoded: Decoded | undefined;
+function middleware(compiled: Compiled): RequestHandler {
+  return function mtlsMiddleware(req: Request, _res: Response, next: NextFunction): void {
+    // The result is recorded on every path, refusals included (see request-state.ts).
+    let decoded: SourceResult | undefined;
     try {
       decoded = handle(compiled, req);
       attachCertificate(req, decoded?.certificate, compiled.read);
@@ -132,4 +133,42 @@ export function albMtls(options?: AlbMtlsOptions): RequestHandler {
     if (decoded) compiled.emit?.({ type: 'accepted', req, certificate: decoded.certificate, cached: decoded.cached });
     next();
   };
+}
+
+/** `app.use(albMtls)` (no call) hands the factory (req, res, next): say so instead of failing obscurely. */
+function assertNotMounted(name: string, args: IArguments): void {
+  if (args.length === 3 && typeof args[2] === 'function') {
+    const call = name === 'mtls' ? "mtls({ source: '...' })" : `${name}()`;
+    throw new MtlsConfigError(name, `was mounted without being called: write app.use(${call}), not app.use(${name}).`);
+  }
+}
+
+/**
+ * Express middleware that decodes the client certificate a front door forwarded into `req.clientCert`.
+ * `options.source` names the front door: `'alb'`, `'envoy'`, `'rfc9440'`, `'nginx'`, `'traefik'`, `'gcp'`,
+ * `'azure'`, `'cloudfront'` or `'tls'` (the request's own TLS socket).
+ *
+ * Headers are trusted only from `trustedProxies` (default: loopback and private addresses); from any other
+ * peer they are deleted and ignored. Refused requests reach `next(err)` as an `MtlsError` with `status`
+ * and `code`.
+ * @throws MtlsConfigError at construction for bad options (unknown keys, options of another source).
+ */
+export function mtls(options: MtlsOptions): RequestHandler {
+  // eslint-disable-next-line prefer-rest-params -- the check needs every argument Express passed
+  assertNotMounted('mtls', arguments);
+  return middleware(compile(options, 'mtls'));
+}
+
+/**
+ * Express middleware that decodes the ALB mTLS headers into `req.clientCert`: `mtls({ source: 'alb' })`.
+ *
+ * Headers are trusted only from `trustedProxies` (default: loopback and private addresses, where ALB
+ * nodes live); from any other peer they are deleted and ignored. Refused requests reach `next(err)` as
+ * an `MtlsError` with `status` and `code`.
+ * @throws MtlsConfigError at construction for bad options (unknown keys included).
+ */
+export function albMtls(options?: AlbMtlsOptions): RequestHandler {
+  // eslint-disable-next-line prefer-rest-params -- the public signature stays (options?), the check needs all args
+  assertNotMounted('albMtls', arguments);
+  return middleware(compile(options, 'albMtls', 'alb'));
 }

@@ -6,11 +6,11 @@
  * @module
  */
 import { MtlsError } from './core/errors.js';
-import type { ClientCertificate } from './core/types.js';
+import type { AnyClientCertificate } from './core/types.js';
 
 /** `albMtls()`'s result on one request. */
 interface RequestRecord {
-  readonly certificate: ClientCertificate | undefined;
+  readonly certificate: AnyClientCertificate | undefined;
   /** The header names that `albMtls()` read. */
   readonly read: ReadonlySet<string>;
   /** A second `albMtls()` came to another result than the first: guards refuse the request. */
@@ -39,7 +39,7 @@ function definedByALibraryCopy(req: object): boolean {
 const CLIENT_CERT: PropertyDescriptor = Object.assign(Object.create(null) as PropertyDescriptor,
   { value: undefined, writable: false, enumerable: true, configurable: false });
 
-function defineClientCert(req: object, certificate: ClientCertificate | undefined): void {
+function defineClientCert(req: object, certificate: AnyClientCertificate | undefined): void {
   CLIENT_CERT.value = certificate;
   try {
     Object.defineProperty(req, 'clientCert', CLIENT_CERT);
@@ -54,7 +54,7 @@ function defineClientCert(req: object, certificate: ClientCertificate | undefine
 }
 
 /** Two `albMtls()` results agree: both without a certificate, or the same certificate (two caches, two objects). */
-function sameCertificate(a: ClientCertificate | undefined, b: ClientCertificate | undefined): boolean {
+function sameCertificate(a: AnyClientCertificate | undefined, b: AnyClientCertificate | undefined): boolean {
   if (a === b) return true;
   return a !== undefined && b !== undefined && a.fingerprint256 === b.fingerprint256;
 }
@@ -65,7 +65,7 @@ function sameCertificate(a: ClientCertificate | undefined, b: ClientCertificate 
  * @throws MtlsError `ERR_MTLS_NOT_CONFIGURED` when they disagree (guards then refuse the request too), or when
  *   `req.clientCert` cannot be defined.
  */
-export function attachCertificate(req: object, certificate: ClientCertificate | undefined, certificateHeaders: ReadonlySet<string>): void {
+export function attachCertificate(req: object, certificate: AnyClientCertificate | undefined, certificateHeaders: ReadonlySet<string>): void {
   const earlier = records.get(req);
   if (earlier !== undefined) {
     if (earlier.disputed || !sameCertificate(earlier.certificate, certificate)) {
@@ -109,7 +109,7 @@ export function certificateHeadersOf(req: object): ReadonlySet<string> {
  * @throws MtlsError `ERR_MTLS_NOT_CONFIGURED` (500) when `albMtls()` did not handle the request, when two
  *   `albMtls()` disagreed on it, or when `req.clientCert` is not what `albMtls()` set; `cause` says which.
  */
-export function certificateOf(req: object): ClientCertificate | undefined {
+export function certificateOf(req: object): AnyClientCertificate | undefined {
   const record = trustedRecord(req);
   if (typeof record === 'string') throw new MtlsError('ERR_MTLS_NOT_CONFIGURED', { cause: record });
   return record.certificate;

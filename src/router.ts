@@ -8,7 +8,7 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router, RouterOptions } from 'express';
 import { firstMatchFinder } from './core/match/first-match.js';
 import { compileMatcher, compileRule, type CertMatcher, type CompiledMatcher } from './core/match/match.js';
-import type { ClientCertificate } from './core/types.js';
+import type { AnyClientCertificate } from './core/types.js';
 import { checkHandler, invokeHandler } from './dispatch.js';
 import { MtlsConfigError, MtlsError } from './core/errors.js';
 import { assertCalled, guardWith } from './guards.js';
@@ -86,7 +86,7 @@ export function routeByCert(rules: readonly CertRoute[], options?: RouteByCertOp
   const firstMatch = firstMatchFinder(routes);
   const otherwise = compileOtherwise(options);
   return function routeByCertMiddleware(req: Request, res: Response, next: NextFunction): void {
-    let cert: ClientCertificate | undefined;
+    let cert: AnyClientCertificate | undefined;
     let chosen: RequestHandler | undefined;
     try {
       cert = certificateOf(req);

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { certificateFromDer } from '../src/core/alb/certificate.js';
+import { certificateFromDer } from '../src/core/cert/certificate.js';
 import { parseDN } from '../src/core/dn/dn.js';
 import { albMtls, decodeAlbHeaders, isMtlsError, type MtlsEvent } from '../src/index.js';
 import { appWith, EXPRESS_VERSIONS } from './helpers/apps.js';

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { firstMatchFinder, type CompiledRule } from '../src/core/match/first-match.js';
 import { anyOf, compileRule, not, type CertMatcher } from '../src/core/match/match.js';
-import type { ClientCertificate } from '../src/core/types.js';
+import type { AnyClientCertificate } from '../src/core/types.js';
 import { fakeCert } from './helpers/fake-cert.js';
 
 interface Req {
@@ -25,7 +25,7 @@ const matcherArb: fc.Arbitrary<CertMatcher<Req>> = fc.letrec<{ m: CertMatcher<Re
     fc.constantFrom(...NAMES).map((cn) => ({ cn })),
     fc.constantFrom(...UNITS).map((ou) => ({ ou: [ou, /^x-\d$/] })),
     fc.constantFrom(...NAMES).map((cn) => ({ subject: { CN: cn }, issuer: { O: /^example\.org$/ } })),
-    fc.integer({ min: 0, max: 3 }).map((flag) => ({ custom: (_cert: ClientCertificate, req: Req) => req.flag === flag })),
+    fc.integer({ min: 0, max: 3 }).map((flag) => ({ custom: (_cert: AnyClientCertificate, req: Req) => req.flag === flag })),
     fc.constantFrom(...NAMES).map((cn) => ({ cn: (value: string) => value === cn })),
     tie('m').map((m) => not(m)),
     fc.tuple(tie('m'), tie('m')).map(([x, y]) => anyOf(x, y)),
@@ -37,7 +37,7 @@ function compile(matchers: readonly CertMatcher<Req>[]): CompiledRule<Req>[] {
 }
 
 /** The definition: every rule asked, in order. */
-const reference = (rules: readonly CompiledRule<Req>[], cert: ClientCertificate, req: Req): number =>
+const reference = (rules: readonly CompiledRule<Req>[], cert: AnyClientCertificate, req: Req): number =>
   rules.findIndex((rule) => rule.test(cert, req));
 
 describe('firstMatchFinder', () => {
@@ -94,7 +94,7 @@ describe('firstMatchFinder', () => {
         return Reflect.get(target, key);
       },
     });
-    const rules = compile([{ custom: (_c: ClientCertificate, req: Req) => req.flag === 1 }, { san: { dns: 'x' } }, { cn: 'c' }]);
+    const rules = compile([{ custom: (_c: AnyClientCertificate, req: Req) => req.flag === 1 }, { san: { dns: 'x' } }, { cn: 'c' }]);
     const find = firstMatchFinder(rules);
     for (let i = 0; i < 2; i++) {
       assert.throws(() => find(broken, { flag: 0 }), /malformed leaf/);

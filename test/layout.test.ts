@@ -35,7 +35,7 @@ function target(file: string, specifier: string): string {
 }
 
 // Lowest first: a core file may import its own folder and any folder listed before its own.
-const CORE_LAYERS = ['core/(root)', 'core/options', 'core/der', 'core/dn', 'core/path', 'core/match', 'core/alb'];
+const CORE_LAYERS = ['core/(root)', 'core/options', 'core/der', 'core/dn', 'core/path', 'core/match', 'core/cert', 'core/alb', 'core/sources'];
 
 function coreLayer(path: string): number {
   const folder = path.split('/').slice(0, 2).join('/');

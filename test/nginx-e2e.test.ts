@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { albMtls } from '../src/middleware.js';
+import { clientCertOf } from '../src/guards.js';
 import { albHeaders, createTestPki } from '../src/testing/index.js';
 import { buildDnCorpus, EXPECTED_CN, type DnCorpus } from './helpers/dn-corpus.js';
 import { send } from './helpers/https-client.js';
@@ -35,7 +36,7 @@ function reportingApp(): express.Express {
   const app = express();
   app.use(albMtls({ required: true }));
   app.use((req, res) => {
-    const c = req.clientCert!;
+    const c = clientCertOf(req);
     res.json({
       subject: c.subject.toString(), issuer: c.issuer.toString(), serialNumber: c.serialNumber, commonName: c.commonName ?? null,
       notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), fingerprint256: c.fingerprint256,

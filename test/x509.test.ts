@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { certificateFromDer } from '../src/core/alb/certificate.js';
+import { certificateFromDer } from '../src/core/cert/certificate.js';
 import { DerError } from '../src/core/der/der.js';
 import { canonicalIp, canonicalPeerIp } from '../src/core/der/ip.js';
 import { parsePemCertificates } from '../src/core/der/pem.js';

@@ -8,7 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { decodeAlbHeaders, type DecodeAlbHeadersOptions } from '../../src/core/alb/alb.js';
-import { decodeLeafPem, parseLeafStructure } from '../../src/core/alb/certificate.js';
+import { decodeLeafPem, parseLeafStructure } from '../../src/core/cert/certificate.js';
 import { dnEquals, parseDN } from '../../src/core/dn/dn.js';
 import { nameFromDer } from '../../src/core/dn/dn-der.js';
 import { DEFAULT_HEADER_NAMES as N } from '../../src/core/alb/headers.js';

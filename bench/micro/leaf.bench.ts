@@ -5,7 +5,7 @@
  * @module
  */
 import { X509Certificate } from 'node:crypto';
-import { certificateFromDer, decodeLeafPem, parseLeafStructure } from '../../src/core/alb/certificate.js';
+import { certificateFromDer, decodeLeafPem, parseLeafStructure } from '../../src/core/cert/certificate.js';
 import { nameFromDer } from '../../src/core/dn/dn-der.js';
 import { readFixtures } from '../fixtures.js';
 import { runGroup, type Task } from './harness.js';

@@ -46,10 +46,19 @@ export interface SubjectAltNames {
 }
 
 /**
- * Who verified the client certificate chain: `'alb'` (verify mode), `'local'` (passthrough mode, this
- * library), or `'none'` (passthrough with `dangerouslySkipChainVerification`).
+ * The front door a certificate came through: `'alb'` (AWS ALB), `'envoy'` (Envoy / Istio
+ * `x-forwarded-client-cert`), `'rfc9440'` (`Client-Cert`), `'nginx'` (nginx, ingress-nginx, Apache),
+ * `'traefik'`, `'gcp'` (Google Cloud load balancers), `'azure'` (App Service, Application Gateway),
+ * `'cloudfront'` (CloudFront viewer mTLS), or `'tls'` (the request's own TLS socket).
  */
-export type VerifiedBy = 'alb' | 'local' | 'none';
+export type SourceName = 'alb' | 'envoy' | 'rfc9440' | 'nginx' | 'traefik' | 'gcp' | 'azure' | 'cloudfront' | 'tls';
+
+/**
+ * Who verified the client certificate chain: `'alb'` (ALB verify mode), `'proxy'` (a front door that
+ * verifies before it forwards), `'local'` (this library, against `trustStore`), `'tls'` (Node's TLS server
+ * in this process), or `'none'` (nobody: `dangerouslySkipChainVerification`).
+ */
+export type VerifiedBy = 'alb' | 'proxy' | 'local' | 'tls' | 'none';
 
 /** The client certificate of a request, as `req.clientCert`. Immutable; may be shared between requests. */
 export interface ClientCertificate {
@@ -75,8 +84,54 @@ export interface ClientCertificate {
   readonly pem: string;
   /** The leaf certificate, DER. */
   readonly raw: Uint8Array;
-  /** Passthrough mode: PEMs the client sent after the leaf. Empty in verify mode. */
+  /** The certificates the client sent after the leaf, PEM, when the front door forwards them. */
   readonly chain: readonly string[];
-  /** `'alb'` in verify mode, `'local'` when this library validated the chain (passthrough), `'none'` when nobody did. */
+  /** Who verified the chain (see {@link VerifiedBy}). */
   readonly verifiedBy: VerifiedBy;
+  /** The front door the certificate came through. */
+  readonly source: SourceName;
+  /** `true`: the certificate itself was forwarded, so every field is known. */
+  readonly complete: true;
 }
+
+/**
+ * What a front door said of the client certificate without forwarding the certificate itself: an Envoy
+ * `x-forwarded-client-cert` element without `Cert` (Istio's sidecar default sends `Hash`, `Subject`,
+ * `URI` and `DNS`). The fields the front door did not send are `undefined`, and a matcher on one of
+ * them never matches, so a guard refuses rather than passes. Narrow with `cert.complete`.
+ */
+export interface PartialClientCertificate {
+  /** Subject DN from the front door's subject field; empty when it sent none. */
+  readonly subject: DistinguishedName;
+  /** Issuer DN, when the front door sent one. */
+  readonly issuer: DistinguishedName | undefined;
+  /** Left-most CN of `subject`. */
+  readonly commonName: string | undefined;
+  /** The SANs the front door listed (Envoy: `URI` and `DNS`); the other kinds are empty. */
+  readonly subjectAltNames: SubjectAltNames;
+  /** SHA-256 fingerprint (`AB:CD:...`) from the front door's hash, when it sent one. */
+  readonly fingerprint256: string | undefined;
+  /** Not forwarded. */
+  readonly serialNumber: undefined;
+  /** Not forwarded. */
+  readonly notBefore: undefined;
+  /** Not forwarded. */
+  readonly notAfter: undefined;
+  /** Not forwarded. */
+  readonly extKeyUsage: undefined;
+  /** Not forwarded. */
+  readonly pem: undefined;
+  /** Not forwarded. */
+  readonly raw: undefined;
+  /** Always empty. */
+  readonly chain: readonly string[];
+  /** Who verified the chain: the front door (`'proxy'`). */
+  readonly verifiedBy: VerifiedBy;
+  /** The front door. */
+  readonly source: SourceName;
+  /** `false`: only what the front door said, not the certificate. */
+  readonly complete: false;
+}
+
+/** `req.clientCert`: a whole certificate, or what a front door said of one ({@link PartialClientCertificate}). */
+export type AnyClientCertificate = ClientCertificate | PartialClientCertificate;

@@ -25,10 +25,10 @@ export const reportCert: RequestHandler = (req, res) => {
   res.json(cert === undefined ? null : {
     commonName: cert.commonName,
     subject: cert.subject.toString(),
-    issuer: cert.issuer.toString(),
+    issuer: cert.issuer?.toString(),
     serialNumber: cert.serialNumber,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
+    notBefore: cert.notBefore?.toISOString(),
+    notAfter: cert.notAfter?.toISOString(),
     fingerprint256: cert.fingerprint256,
     subjectAltNames: cert.subjectAltNames,
     verifiedBy: cert.verifiedBy,

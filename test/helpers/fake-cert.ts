@@ -33,6 +33,8 @@ export function fakeCert(fields: FakeCertFields = {}): ClientCertificate {
     subjectAltNames: { dns: [], email: [], uri: [], ip: [], ...fields.san },
     extKeyUsage: undefined,
     fingerprint256: fields.fingerprint256 ?? FAKE_FINGERPRINT,
+    source: 'alb',
+    complete: true,
     pem: '',
     raw: new Uint8Array(),
     chain: [],

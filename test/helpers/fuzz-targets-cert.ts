@@ -2,7 +2,7 @@
  * Fuzz targets for certificates: the DER reader on raw bytes, the leaf header (URL-encoded PEM), the PEM
  * splitter of the chain header, and whole verify-mode header sets through the decoder.
  */
-import { certificateFromDer } from '../../src/core/alb/certificate.js';
+import { certificateFromDer } from '../../src/core/cert/certificate.js';
 import { DerError, readTlv } from '../../src/core/der/der.js';
 import { dnEquals, parseDN } from '../../src/core/dn/dn.js';
 import { nameFromDer } from '../../src/core/dn/dn-der.js';

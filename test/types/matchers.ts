@@ -2,7 +2,7 @@
 import express, { type Request, type RequestHandler } from 'express';
 import {
   allOf, anyOf, certRouter, compileMatcher, matchCert, not, requireClientCert, requireCN, requireOU, routeByCert,
-  type CertMatcher, type ClientCertificate, type CompiledMatcher, type ValueMatcher,
+  type AnyClientCertificate, type CertMatcher, type ClientCertificate, type CompiledMatcher, type ValueMatcher,
 } from '../../src/index.js';
 import type { Equals, Expect } from './assert.js';
 
@@ -69,7 +69,7 @@ void [matched, maybe];
 matchCert(cert, { serialNumber: 0x03a5b1 });
 
 export type CompiledForRequests = Expect<Equals<ReturnType<typeof compileMatcher<Request>>, CompiledMatcher<Request>>>;
-export type CompiledSignature = Expect<Equals<Parameters<CompiledMatcher<Request>>, [cert: ClientCertificate | undefined, req: Request]>>;
+export type CompiledSignature = Expect<Equals<Parameters<CompiledMatcher<Request>>, [cert: AnyClientCertificate | undefined, req: Request]>>;
 export type ValueMatcherForms = Expect<Equals<ValueMatcher, string | RegExp | ((value: string) => boolean)>>;
 const typed: CertMatcher<Request> = { custom: (_c, req) => req.get('host') !== undefined };
 void typed;

@@ -1,6 +1,6 @@
 /** Option typos and wrong types are compile errors, for albMtls() and decodeAlbHeaders(). */
 import type { IncomingMessage } from 'node:http';
-import { albMtls, decodeAlbHeaders, MtlsError, type ClientCertificate, type MtlsErrorCode } from '../../src/index.js';
+import { albMtls, decodeAlbHeaders, MtlsError, type AnyClientCertificate, type ClientCertificate, type MtlsErrorCode } from '../../src/index.js';
 import type { Equals, Expect } from './assert.js';
 
 albMtls();
@@ -43,7 +43,7 @@ albMtls({
       void [reason, names];
     } else {
       const cached: boolean = event.cached;
-      const cert: ClientCertificate = event.certificate;
+      const cert: AnyClientCertificate = event.certificate;
       void [cached, cert];
     }
   },

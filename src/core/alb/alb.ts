@@ -8,7 +8,7 @@ import { checkOptionsObject, headerNames, type DecoderOptions } from './options.
 import { booleanOption, cacheOption, clockToleranceOption, enumOption } from '../options/readers.js';
 import { lowercaseKeys, headerValue, VERIFY_ROLES, type HeaderBag, type HeaderNames } from './headers.js';
 import { createPassthroughVerifier, createUnverifiedPassthroughDecoder, type PassthroughVerifier } from './passthrough.js';
-import type { UnverifiedConfig } from './passthrough-config.js';
+import type { UnverifiedConfig } from '../cert/chain-config.js';
 import { loadCrls } from '../path/crl.js';
 import { loadTrustStore } from '../path/trust-store.js';
 import type { ClientCertificate } from '../types.js';

@@ -8,7 +8,7 @@ import type { MtlsError } from '../errors.js';
 import { MtlsConfigError } from '../errors.js';
 import { checkKnownKeys, headerNameOption, isOptionsObject, readOptions } from '../options/readers.js';
 import { DEFAULT_HEADER_NAMES, type HeaderNames, type HeaderRole } from './headers.js';
-import type { ClientCertificate } from '../types.js';
+import type { AnyClientCertificate } from '../types.js';
 import type { CrlSet } from '../path/crl.js';
 import type { TrustStore } from '../path/trust-store.js';
 
@@ -17,7 +17,7 @@ export type PemInput = string | Buffer | Uint8Array | ReadonlyArray<string | Buf
 
 /** What `onEvent` receives. Never raw header values. */
 export type MtlsEvent =
-  | { readonly type: 'accepted'; readonly req: IncomingMessage; readonly certificate: ClientCertificate; readonly cached: boolean }
+  | { readonly type: 'accepted'; readonly req: IncomingMessage; readonly certificate: AnyClientCertificate; readonly cached: boolean }
   | { readonly type: 'rejected'; readonly req: IncomingMessage; readonly error: MtlsError }
   | {
     readonly type: 'stripped';

@@ -4,7 +4,7 @@
  * @module
  */
 import { MtlsError } from '../errors.js';
-import { createClientCertificate, decodeLeafPem, malformedLeaf, parseLeafStructure, type HeaderFields } from './certificate.js';
+import { createClientCertificate, decodeLeafPem, malformedLeaf, parseLeafStructure, type HeaderFields } from '../cert/certificate.js';
 import { createDN, dnEquals, parseDN } from '../dn/dn.js';
 import { nameFromDer } from '../dn/dn-der.js';
 import { checkSize, headerValue, MAX_HEADER_BYTES, repairUtf8, type HeaderBag, type HeaderNames } from './headers.js';

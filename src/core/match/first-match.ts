@@ -6,7 +6,7 @@
  * @module
  */
 import type { CompiledMatcher } from './match.js';
-import type { ClientCertificate } from '../types.js';
+import type { AnyClientCertificate } from '../types.js';
 
 /** A compiled rule: its test, and whether the answer depends on the certificate alone. */
 export interface CompiledRule<Req> {
@@ -15,13 +15,13 @@ export interface CompiledRule<Req> {
 }
 
 /** Index of the first rule matching `cert`, -1 for none: every rule asked, in order. */
-function scan<Req>(rules: readonly CompiledRule<Req>[], cert: ClientCertificate, req: Req): number {
+function scan<Req>(rules: readonly CompiledRule<Req>[], cert: AnyClientCertificate, req: Req): number {
   for (let i = 0; i < rules.length; i++) if (rules[i]!.test(cert, req)) return i;
   return -1;
 }
 
 /** Index of the first pure rule matching `cert`, -1 for none. */
-function firstPure<Req>(rules: readonly CompiledRule<Req>[], cert: ClientCertificate, req: Req): number {
+function firstPure<Req>(rules: readonly CompiledRule<Req>[], cert: AnyClientCertificate, req: Req): number {
   for (let i = 0; i < rules.length; i++) if (rules[i]!.pure && rules[i]!.test(cert, req)) return i;
   return -1;
 }
@@ -32,10 +32,10 @@ function firstPure<Req>(rules: readonly CompiledRule<Req>[], cert: ClientCertifi
  * on every request. A certificate whose pure rules throw (a malformed leaf read lazily) is never
  * remembered: it is asked in order, so the error surfaces where it would have.
  */
-export function firstMatchFinder<Req>(rules: readonly CompiledRule<Req>[]): (cert: ClientCertificate, req: Req) => number {
+export function firstMatchFinder<Req>(rules: readonly CompiledRule<Req>[]): (cert: AnyClientCertificate, req: Req) => number {
   const impure = rules.flatMap((rule, i) => (rule.pure ? [] : [i]));
   if (impure.length === rules.length) return (cert, req) => scan(rules, cert, req);
-  const remembered = new WeakMap<ClientCertificate, number>();
+  const remembered = new WeakMap<AnyClientCertificate, number>();
   return (cert, req) => {
     let pure = remembered.get(cert);
     if (pure === undefined) {

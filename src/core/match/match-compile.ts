@@ -9,11 +9,11 @@ import { didYouMean } from '../options/suggest.js';
 import { DNS, EMAIL, FINGERPRINT, IP, SERIAL, URI, type Canon } from './match-canon.js';
 import { compileValues, describeValue, type CompiledValues } from './match-values.js';
 import { attributeByName } from '../der/oid-names.js';
-import type { ClientCertificate, DistinguishedName } from '../types.js';
+import type { AnyClientCertificate, DistinguishedName } from '../types.js';
 import { valuesOf } from '../dn/dn-name.js';
 
 /** A compiled test of a whole certificate. */
-export type CertTest = (cert: ClientCertificate, req: unknown) => boolean;
+export type CertTest = (cert: AnyClientCertificate, req: unknown) => boolean;
 
 /** A compiled certificate test, and whether its answer depends on the certificate alone. */
 export interface CompiledTest {
@@ -73,7 +73,7 @@ function requireObject(value: unknown, path: string, example: string): Record<st
  * Values of one attribute in a DN. A CN must be unique: a subject with two CNs has no single identity,
  * so a CN test never matches it (an attacker-chosen second CN could otherwise satisfy an `anyOf`).
  */
-function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: string, values: CompiledValues): CompiledTest {
+function attributeTest(dn: (cert: AnyClientCertificate) => DistinguishedName, oid: string, values: CompiledValues): CompiledTest {
   const { test, pure } = values;
   if (oid === CN_OID) {
     return { test: (cert) => {
@@ -88,7 +88,7 @@ function attributeTest(dn: (cert: ClientCertificate) => DistinguishedName, oid: 
  * `true` when the subject has two or more CNs. A matcher that reads the CN refuses such a certificate as a
  * whole, not just in its CN test: inside `not()` a plain `false` would turn into a match.
  */
-export function hasAmbiguousCn(cert: ClientCertificate): boolean {
+export function hasAmbiguousCn(cert: AnyClientCertificate): boolean {
   return valuesOf(cert.subject, CN_OID).length > 1;
 }
 
@@ -97,10 +97,11 @@ function namesCn(value: unknown): boolean {
   return isPlainObject(value) && Object.keys(value).some((type) => attributeOid(type) === CN_OID);
 }
 
-const subjectOf = (cert: ClientCertificate): DistinguishedName => cert.subject;
-const issuerOf = (cert: ClientCertificate): DistinguishedName => cert.issuer;
+const subjectOf = (cert: AnyClientCertificate): DistinguishedName => cert.subject;
+// A partial certificate without an issuer never reaches a test (compileRule refuses it above every test).
+const issuerOf = (cert: AnyClientCertificate): DistinguishedName => cert.issuer as DistinguishedName;
 
-function dnField(dn: (cert: ClientCertificate) => DistinguishedName): FieldCompiler {
+function dnField(dn: (cert: AnyClientCertificate) => DistinguishedName): FieldCompiler {
   return (value, path) => {
     const map = requireObject(value, path, "{ CN: 'partnerCA', O: 'Example' }");
     const tests = Object.entries(map).map(([type, values]) => {
@@ -115,10 +116,10 @@ function dnField(dn: (cert: ClientCertificate) => DistinguishedName): FieldCompi
   };
 }
 
-function scalarField(read: (cert: ClientCertificate) => string, canon: Canon): FieldCompiler {
+function scalarField(read: (cert: AnyClientCertificate) => string | undefined, canon: Canon): FieldCompiler {
   return (value, path) => {
     const { test, pure } = compileValues(value, path, canon);
-    return { test: (cert) => test(read(cert)), pure };
+    return { test: (cert) => test(read(cert) as string), pure }; // present: see issuerOf
   };
 }
 
@@ -132,7 +133,7 @@ function sanField(value: unknown, path: string): CompiledTest {
       throw new MtlsConfigError(`${path}.${kind}`, `is not a SAN kind; use dns, email, uri or ip.${didYouMean(kind, Object.keys(SAN_KINDS))}`);
     }
     const { test, pure } = compileValues(values, `${path}.${kind}`, canon);
-    const k = kind as keyof ClientCertificate['subjectAltNames'];
+    const k = kind as keyof AnyClientCertificate['subjectAltNames'];
     // A SAN with no canonical form (a URI whose authority parsers read differently) matches no matcher,
     // RegExps and predicates included.
     const usable = (san: string): boolean => canon.cert(san) !== undefined && test(san);
@@ -144,7 +145,7 @@ function sanField(value: unknown, path: string): CompiledTest {
 function customField(value: unknown, path: string): CompiledTest {
   if (typeof value !== 'function') throw new MtlsConfigError(path, `is ${describeValue(value)}; expected (cert, req) => boolean`);
   if (types.isAsyncFunction(value)) throw new MtlsConfigError(path, 'is an async function; it must return a boolean synchronously');
-  const fn = value as (cert: ClientCertificate, req: unknown) => unknown;
+  const fn = value as (cert: AnyClientCertificate, req: unknown) => unknown;
   return { test: (cert, req) => fn(cert, req) === true, pure: false };
 }
 

@@ -9,7 +9,8 @@
 import { MtlsConfigError } from '../errors.js';
 import { allParts, compileFields, hasAmbiguousCn, isPlainObject, type CertTest, type CompiledFields } from './match-compile.js';
 import { describeValue, type ValueMatchers } from './match-values.js';
-import type { ClientCertificate } from '../types.js';
+import type { AnyClientCertificate } from '../types.js';
+import { fieldsRead, lacksAnyField, mayBeMissing } from './partial.js';
 
 export type { ValueMatcher, ValueMatchers, ValuePredicate } from './match-values.js';
 export { regExpProblem } from './match-values.js';
@@ -55,7 +56,7 @@ export interface CertMatcherFields<Req = unknown> {
   /** Subject alternative names. */
   readonly san?: SanMatcher;
   /** Anything else; must return `true` synchronously. Exceptions propagate to the caller. */
-  readonly custom?: (cert: ClientCertificate, req: Req) => boolean;
+  readonly custom?: (cert: AnyClientCertificate, req: Req) => boolean;
 }
 
 /** What a combinator does with its operands. */
@@ -80,7 +81,7 @@ export class MatcherCombination<Req = unknown> {
 export type CertMatcher<Req = unknown> = CertMatcherFields<Req> | MatcherCombination<Req>;
 
 /** A compiled matcher: `false` for a missing certificate. */
-export type CompiledMatcher<Req = unknown> = (cert: ClientCertificate | undefined, req: Req) => boolean;
+export type CompiledMatcher<Req = unknown> = (cert: AnyClientCertificate | undefined, req: Req) => boolean;
 
 /** Matches when every operand matches. Checked when compiled (at least one operand). */
 export function allOf<Req = unknown>(...matchers: CertMatcher<Req>[]): MatcherCombination<Req> {
@@ -144,9 +145,14 @@ export function compileMatcher<Req = unknown>(matcher: CertMatcher<Req>, path = 
  */
 export function compileRule<Req = unknown>(matcher: CertMatcher<Req>, path: string): { test: CompiledMatcher<Req>; pure: boolean } {
   const { test, readsCn, pure } = compileAny(matcher, path);
-  // Refused here, above every combinator: inside not() a CN test's own `false` would become a match.
-  if (readsCn) return { test: (cert, req) => cert !== undefined && !hasAmbiguousCn(cert) && test(cert, req), pure };
-  return { test: (cert, req) => cert !== undefined && test(cert, req), pure };
+  const reads = fieldsRead(matcher);
+  const partialMayLack = [...reads].some(mayBeMissing);
+  // Refused here, above every combinator: inside not() a CN test's own `false` would become a match, and so
+  // would a test of a field a partial certificate lacks.
+  const usable = (cert: AnyClientCertificate | undefined): cert is AnyClientCertificate =>
+    cert !== undefined && (!partialMayLack || cert.complete || !lacksAnyField(cert, reads));
+  if (readsCn) return { test: (cert, req) => usable(cert) && !hasAmbiguousCn(cert) && test(cert, req), pure };
+  return { test: (cert, req) => usable(cert) && test(cert, req), pure };
 }
 
 /**
@@ -154,6 +160,6 @@ export function compileRule<Req = unknown>(matcher: CertMatcher<Req>, path: stri
  * call: for a hot path, keep the result of {@link compileMatcher} instead.
  * @throws MtlsConfigError for a bad matcher; whatever a `custom` predicate throws.
  */
-export function matchCert<Req = unknown>(cert: ClientCertificate | undefined, matcher: CertMatcher<Req>, req?: Req): boolean {
+export function matchCert<Req = unknown>(cert: AnyClientCertificate | undefined, matcher: CertMatcher<Req>, req?: Req): boolean {
   return compileMatcher(matcher)(cert, req as Req);
 }

@@ -9,7 +9,7 @@ import { DerError } from '../der/der.js';
 import { nameFromDer } from '../dn/dn-der.js';
 import { readExtKeyUsage, readSubjectAltNames } from '../der/leaf-extensions.js';
 import { parsePemCertificates, toPem, type PemCertificate } from '../der/pem.js';
-import type { ClientCertificate, DistinguishedName, SubjectAltNames, VerifiedBy } from '../types.js';
+import type { ClientCertificate, DistinguishedName, SourceName, SubjectAltNames, VerifiedBy } from '../types.js';
 import { parseCertificateStructure, type CertificateStructure } from '../der/x509.js';
 
 /** The fields the side headers carry (verify mode), already parsed. */
@@ -50,7 +50,9 @@ export function decodeLeafPem(value: string, header: string): PemCertificate {
 class LazyClientCertificate implements ClientCertificate {
   readonly chain: readonly string[];
   readonly verifiedBy: VerifiedBy;
-  #source: LeafSource;
+  readonly source: SourceName;
+  readonly complete = true;
+  #leaf: LeafSource;
   #header: string;
   #fields: HeaderFields | undefined;
   #subject?: DistinguishedName;
@@ -59,21 +61,21 @@ class LazyClientCertificate implements ClientCertificate {
   #eku?: readonly string[] | null;
   #fingerprint?: string;
 
-  constructor(source: LeafSource, fields: HeaderFields | undefined, chain: readonly string[], verifiedBy: VerifiedBy,
-    header: string) {
-    this.#source = source;
-    this.#fields = fields;
-    this.chain = chain;
-    this.verifiedBy = verifiedBy;
-    this.#header = header;
+  constructor(options: CreateCertificateOptions) {
+    this.#leaf = options.source;
+    this.#fields = options.fields;
+    this.chain = Object.freeze([...(options.chain ?? [])]);
+    this.verifiedBy = options.verifiedBy;
+    this.source = options.from ?? 'alb';
+    this.#header = options.header;
     Object.freeze(this);
   }
 
   #decoded(): { pem: string; der: Uint8Array; structure: CertificateStructure } {
-    let source = this.#source;
+    let source = this.#leaf;
     if (source.kind === 'header') {
       const { pem, der } = source.decode(source.value, source.header);
-      source = this.#source = { kind: 'decoded', pem, der };
+      source = this.#leaf = { kind: 'decoded', pem, der };
     }
     source.structure ??= parseLeafStructure(source.der, this.#header);
     return source as { pem: string; der: Uint8Array; structure: CertificateStructure };
@@ -139,20 +141,21 @@ export interface CreateCertificateOptions {
   readonly chain?: readonly string[];
   /** Who verified the chain. */
   readonly verifiedBy: VerifiedBy;
+  /** The front door. Default `'alb'`. */
+  readonly from?: SourceName;
   /** Header name reported in errors. */
   readonly header: string;
 }
 
 /** Builds an immutable `ClientCertificate`. */
 export function createClientCertificate(options: CreateCertificateOptions): ClientCertificate {
-  return new LazyClientCertificate(options.source, options.fields, Object.freeze([...(options.chain ?? [])]),
-    options.verifiedBy, options.header);
+  return new LazyClientCertificate(options);
 }
 
 /** A `ClientCertificate` for DER bytes, everything read from the certificate itself. */
-export function certificateFromDer(der: Uint8Array, verifiedBy: VerifiedBy = 'none'): ClientCertificate {
+export function certificateFromDer(der: Uint8Array, verifiedBy: VerifiedBy = 'none', from: SourceName = 'alb'): ClientCertificate {
   const structure = parseLeafStructure(der, 'certificate');
   return createClientCertificate({
-    source: { kind: 'decoded', der, pem: toPem(der), structure }, verifiedBy, header: 'certificate',
+    source: { kind: 'decoded', der, pem: toPem(der), structure }, verifiedBy, from, header: 'certificate',
   });
 }

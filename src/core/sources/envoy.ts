@@ -1,0 +1,160 @@
+/**
+ * Envoy's `x-forwarded-client-cert` (Envoy, Istio, Envoy Gateway, Consul, Contour, Cilium). The element
+ * that decides is the one the nearest trusted proxy appended: the right-most by default, `hops` to count
+ * further left (an Istio gateway in front of a sidecar). Elements further left came from earlier hops or,
+ * under APPEND_FORWARD, from the client, and are never read.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { chainFromDer, type ChainEngine, type DecodedChain } from '../cert/chain-engine.js';
+import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
+import { createPartialCertificate } from '../cert/partial.js';
+import { readSubjectAltNames } from '../der/leaf-extensions.js';
+import { parsePemCertificates, urlDecodeHeader } from '../der/pem.js';
+import { MtlsError } from '../errors.js';
+import { integerOption } from '../options/readers.js';
+import { chainEngineFor, checkDnHeader, crossCheckOption, malformed, parseDnHeader, readDecoding, readHeaderNames } from './common.js';
+import { tailSlot } from './encodings.js';
+import type { CertificateSource, SourceResult } from './source.js';
+import { parseXfcc, unescapeXfcc, type XfccElement } from './xfcc.js';
+
+/** Envoy's name. */
+export const ENVOY_HEADER_NAMES: Readonly<Record<'xfcc', string>> = Object.freeze({ xfcc: 'x-forwarded-client-cert' });
+
+/** Keys that appear at most once in an element (`By`, `URI` and `DNS` repeat, one pair per SAN). */
+const SINGLE_KEYS = new Set(['hash', 'cert', 'chain', 'subject', 'issuer']);
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+interface Fields {
+  readonly single: ReadonlyMap<string, string>;
+  readonly uri: readonly string[];
+  readonly dns: readonly string[];
+}
+
+function fieldsOf(element: XfccElement, header: string): Fields {
+  const single = new Map<string, string>();
+  const uri: string[] = [];
+  const dns: string[] = [];
+  for (const { key, raw } of element.pairs) {
+    if (SINGLE_KEYS.has(key)) {
+      if (single.has(key)) throw malformed(header, `the element holds ${key} twice`);
+      single.set(key, raw);
+    } else if (key === 'uri' && raw !== '') uri.push(unescapeXfcc(raw));
+    else if (key === 'dns' && raw !== '') dns.push(unescapeXfcc(raw));
+  }
+  const hash = single.get('hash');
+  if (hash !== undefined && !HEX_SHA256.test(hash)) throw malformed(header, 'Hash is not a hex SHA-256');
+  return { single, uri, dns };
+}
+
+/** Cert and/or Chain (which includes the leaf) to one chain, leaf first. */
+function decodeCertificates(f: Fields, header: string, maxCerts: number): DecodedChain {
+  const pem = (key: string, max: number) => {
+    const raw = f.single.get(key);
+    return raw === undefined ? undefined : parsePemCertificates(urlDecodeHeader(unescapeXfcc(raw), header), header, max);
+  };
+  const cert = pem('cert', 1);
+  const chain = pem('chain', maxCerts);
+  if (cert && chain && Buffer.compare(cert[0]!.der, chain[0]!.der) !== 0) {
+    throw new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause: 'Cert is not the first certificate of Chain' });
+  }
+  const blocks = chain ?? cert!;
+  return chainFromDer(blocks.map((b) => b.der), blocks.map((b) => b.pem), header);
+}
+
+function mismatch(header: string, cause: string): MtlsError {
+  return new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause });
+}
+
+/** Hash, Subject, Issuer, URI and DNS against the certificate Envoy forwarded. */
+function crossCheck(f: Fields, chain: DecodedChain, header: string, all: boolean): void {
+  const leaf = chain.structures[0];
+  const hash = f.single.get('hash');
+  if (hash !== undefined && createHash('sha256').update(leaf.der).digest('hex') !== hash.toLowerCase()) {
+    throw mismatch(header, 'Hash is not the SHA-256 of Cert');
+  }
+  if (!all) return;
+  checkDnHeader(f.single.get('subject'), header, leaf, 'subject');
+  checkDnHeader(f.single.get('issuer'), header, leaf, 'issuer');
+  // Envoy writes URI and DNS unquoted (a SAN holding ";" is split): a value the certificate lacks means
+  // the element is not what it seems.
+  const sans = readSubjectAltNames(leaf);
+  if (!f.uri.every((u) => sans.uri.includes(u)) || !f.dns.every((d) => sans.dns.includes(d))) {
+    throw mismatch(header, 'URI or DNS names a SAN the certificate does not have');
+  }
+}
+
+interface Config {
+  readonly header: string;
+  readonly hops: number;
+  readonly crossCheck: boolean;
+  readonly maxHeaderBytes: number;
+  readonly maxCertificates: number;
+  readonly verifiesLocally: boolean;
+  readonly cacheMax: number | false;
+}
+
+/** The element the nearest trusted proxy appended (`hops` from the right). */
+function decisiveElement(value: string, c: Config): XfccElement {
+  checkSize(value, c.header, c.maxHeaderBytes);
+  const first = value.trimStart()[0];
+  if (first === '[' || first === '{') throw malformed(c.header, 'JSON format is not supported: configure Envoy with the TEXT format');
+  const elements = parseXfcc(value, c.header);
+  if (elements.length < c.hops) throw malformed(c.header, `expected at least ${c.hops} elements (hops), got ${elements.length}`);
+  return elements[elements.length - c.hops]!;
+}
+
+function partial(f: Fields, c: Config): SourceResult {
+  if (f.single.get('hash') === undefined) throw malformed(c.header, 'the element carries neither Cert, Chain nor Hash');
+  if (c.verifiesLocally) {
+    throw new MtlsError('ERR_MTLS_INCOMPLETE_HEADERS', { header: c.header, cause: 'trustStore is set but the element carries no Cert or Chain to verify' });
+  }
+  const dn = (key: string) => {
+    const raw = f.single.get(key);
+    return raw === undefined ? undefined : parseDnHeader(raw, c.header);
+  };
+  const certificate = createPartialCertificate({
+    subject: dn('subject'), issuer: dn('issuer'), sha256Hex: f.single.get('hash'), dns: f.dns, uri: f.uri,
+    from: 'envoy', verifiedBy: 'proxy',
+  });
+  return { certificate, cached: false };
+}
+
+function decoder(engine: ChainEngine, c: Config): (bag: HeaderBag, now: number) => SourceResult | undefined {
+  const partials = c.cacheMax === false ? undefined : new LRUCache<string, SourceResult>({ max: c.cacheMax });
+  return (bag, now) => {
+    const value = headerValue(bag, c.header);
+    if (value === undefined) return undefined;
+    const element = decisiveElement(value, c);
+    const f = fieldsOf(element, c.header);
+    const encoded = f.single.get('chain') ?? f.single.get('cert');
+    if (encoded === undefined) {
+      const hit = partials?.get(element.text);
+      if (hit !== undefined) return { certificate: hit.certificate, cached: true };
+      const result = partial(f, c);
+      partials?.set(element.text, result);
+      return result;
+    }
+    return engine({
+      value: element.text, slot: tailSlot(encoded, encoded.indexOf('END')), header: c.header,
+      decode: () => decodeCertificates(f, c.header, c.maxCertificates),
+      check: (chain) => crossCheck(f, chain, c.header, c.crossCheck),
+    }, now);
+  };
+}
+
+/** The `'envoy'` source. */
+export function envoySource(options: Record<string, unknown>): CertificateSource {
+  const { xfcc } = readHeaderNames(options, ENVOY_HEADER_NAMES);
+  const limits = readDecoding(options);
+  const decode = decoder(chainEngineFor(options, 'envoy', 'proxy'), {
+    header: xfcc, hops: integerOption(options, 'hops', { min: 1, max: 16, fallback: 1 }), crossCheck: crossCheckOption(options),
+    maxHeaderBytes: limits.maxHeaderBytes, maxCertificates: limits.maxCertificates, verifiesLocally: options.trustStore !== undefined,
+    cacheMax: limits.cacheMax,
+  });
+  return Object.freeze({
+    name: 'envoy', owned: [xfcc], ownedPrefix: '', singletons: [xfcc], lists: [], usesHeaders: true,
+    decode: (req: { headers: HeaderBag }, now: number) => decode(req.headers, now),
+  });
+}
