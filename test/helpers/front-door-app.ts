@@ -43,6 +43,11 @@ function reportingApp(source: FrontDoorSource, count: () => void): express.Expre
   app.use(mtls({ source, required: true }));
   app.use((req, res) => {
     const c = req.clientCert!;
+    // These sources forward the certificate itself: a partial one (fields unknown) is a failure here.
+    if (!c.complete) {
+      res.status(500).json({ error: 'partial certificate', source: c.source });
+      return;
+    }
     const report: DecodedReport = {
       subject: c.subject.toString(), issuer: c.issuer.toString(), serialNumber: c.serialNumber, commonName: c.commonName ?? null,
       notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), fingerprint256: c.fingerprint256,
