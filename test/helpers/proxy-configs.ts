@@ -79,11 +79,11 @@ export const APACHE_MODULES = ['mod_mpm_event', 'mod_authz_core', 'mod_ssl', 'mo
 
 /**
  * Apache httpd 2.4 → the `nginx` source. The PEM is URL-escaped by ap_expr's `escape` (`%{SSL_CLIENT_CERT}s`
- * would give `(null)` without a certificate and the PEM with its line breaks turned into spaces), set only
- * when a certificate was presented; `SSL_CLIENT_VERIFY` always (`NONE` without one). No DN headers: Apache
- * writes non-ASCII as raw UTF-8 instead of OpenSSL's `\C3\84` escapes and an empty DN as `(null)`, so
- * they are not OpenSSL's RFC 2253 text; the certificate carries both DNs anyway. Client copies are unset
- * first, the DN ones included, since the app reads them.
+ * would give the PEM with its line breaks turned into spaces, and `(null)` without a certificate); the
+ * headers about a certificate are set only when one was presented, `SSL_CLIENT_VERIFY` always (`NONE`
+ * without one). The DNs are RFC 2253 (Apache's default since 2.3.11) but with non-ASCII as raw UTF-8, not
+ * OpenSSL's `\C3\84` escapes; read through `expr=`, as `%{SSL_CLIENT_S_DN}s` turns an empty DN into `(null)`.
+ * Client copies are unset first.
  */
 export function apacheConfig(f: ProxyFiles, port: number, appPort: number, moduleDir: string): string {
   const modules = APACHE_MODULES.map((m) => `LoadModule ${m.replace(/^mod_/, '')}_module ${join(moduleDir, `${m}.so`)}`).join('\n');
@@ -115,6 +115,8 @@ SSLSessionCache shmcb:${join(f.dir, 'ssl-cache')}(65536)
   RequestHeader unset SSL-Client-Issuer-DN
   RequestHeader set SSL-Client-Cert "expr=%{escape:%{SSL_CLIENT_CERT}}" "expr=-n %{SSL_CLIENT_CERT}"
   RequestHeader set SSL-Client-Verify "%{SSL_CLIENT_VERIFY}s"
+  RequestHeader set SSL-Client-Subject-DN "expr=%{SSL_CLIENT_S_DN}" "expr=-n %{SSL_CLIENT_CERT}"
+  RequestHeader set SSL-Client-Issuer-DN "expr=%{SSL_CLIENT_I_DN}" "expr=-n %{SSL_CLIENT_CERT}"
   # --- mtls ---
 </VirtualHost>
 `;
