@@ -1,65 +1,15 @@
 /**
  * Agreement with OpenSSL: chains generated with the openssl CLI at test time, our verdict (through the
  * passthrough engine) compared with `openssl verify -purpose sslclient -x509_strict -CAfile -untrusted
- * [-crl_check -CRLfile] -attime`, and our exact error code and reason asserted. Where the library
+ * [-crl_check -CRLfile] -attime`, and our exact error code and reason asserted (CRLs of every certificate,
+ * with -crl_check_all: chain-openssl-crl.test.ts). Where the library
  * deliberately differs from -x509_strict (see CONFORMANCE.md), the difference itself is asserted.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
-import { MtlsError } from '../src/core/errors.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
-import { opensslVerdict, Pki, type Issued, type KeyAlg } from './helpers/openssl-pki.js';
-
-const NOW = Date.parse('2030-06-01T00:00:00Z');
-const H = 'x-amzn-mtls-clientcert';
-const albEncode = (text: string) => encodeURIComponent(text).replace(/%2B/g, '+').replace(/%2F/g, '/');
-
-interface Case {
-  readonly leaf: Issued | { pem: string; name: string };
-  readonly untrusted: Issued[];
-  readonly anchors: Issued[];
-  readonly crl?: string;
-}
-
-/** Our verdict: 'ok', or `CODE/reason`. */
-function ours(c: Case): string {
-  const verifier = createPassthroughVerifier({
-    trustStore: c.anchors.map((a) => a.pem).join(''),
-    crls: c.crl === undefined ? undefined : readFileSync(c.crl, 'utf8'),
-  });
-  try {
-    verifier.verify(albEncode(c.leaf.pem + c.untrusted.map((u) => u.pem).join('')), H, NOW);
-    return 'ok';
-  } catch (error) {
-    assert.ok(error instanceof MtlsError, String(error));
-    const reason = (error.cause as { reason?: string } | undefined)?.reason;
-    return error.code === 'ERR_MTLS_CHAIN_INVALID' ? `${error.code}/${reason}` : error.code;
-  }
-}
-
-let fileCount = 0;
-
-function theirs(pki: Pki, c: Case, strict = true): { ok: boolean; output: string } {
-  const n = fileCount++;
-  return opensslVerdict({
-    caFile: pki.write(`anchors-${n}.pem`, c.anchors.map((a) => a.pem).join('')),
-    untrusted: c.untrusted.length ? pki.write(`untrusted-${n}.pem`, c.untrusted.map((u) => u.pem).join('')) : undefined,
-    crlFile: c.crl,
-    leaf: pki.write(`leaf-${n}.pem`, c.leaf.pem),
-    attime: NOW / 1000,
-    strict,
-  });
-}
-
-/** Asserts that we and OpenSSL agree, and that our verdict is exactly `expected`. */
-function agree(pki: Pki, c: Case, expected: string): void {
-  const reference = theirs(pki, c);
-  const verdict = ours(c);
-  assert.equal(verdict, expected, `our verdict (openssl said: ${reference.output.trim()})`);
-  assert.equal(verdict === 'ok', reference.ok, `openssl disagrees: ${reference.output.trim()}`);
-}
+import { agree, ours, oursWithMessage, theirs } from './helpers/openssl-agreement.js';
+import { Pki, type KeyAlg } from './helpers/openssl-pki.js';
 
 describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip: skipWithoutOpenssl() }, () => {
   const pki = new Pki(tempDir());
@@ -140,8 +90,8 @@ describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip
     const revoked = pki.issue('leaf-revoked', { ext: 'leaf', issuer: crlIca });
     const fine = pki.issue('leaf-fine', { ext: 'leaf', issuer: crlIca });
     const crl = pki.crl(crlIca, [revoked]);
-    agree(pki, { leaf: revoked, untrusted: [crlIca], anchors: [root], crl }, 'ERR_MTLS_CERT_REVOKED');
-    agree(pki, { leaf: fine, untrusted: [crlIca], anchors: [root], crl }, 'ok');
+    agree(pki, { leaf: revoked, untrusted: [crlIca], anchors: [root], crls: [crl] }, 'ERR_MTLS_CERT_REVOKED');
+    agree(pki, { leaf: fine, untrusted: [crlIca], anchors: [root], crls: [crl] }, 'ok');
   });
 
   it('bad signature', () => {
@@ -173,7 +123,7 @@ describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip
       const l = pki.issue('leaf-of-noku', { ext: 'leaf', issuer: noKu });
       const c = { leaf: l, untrusted: [noKu], anchors: [root] };
       assert.equal(theirs(pki, c).ok, false);
-      assert.equal(theirs(pki, c, false).ok, true);
+      assert.equal(theirs(pki, c, { strict: false }).ok, true);
       assert.equal(ours(c), 'ok');
     });
 
@@ -181,6 +131,14 @@ describe('agreement with openssl verify -purpose sslclient -x509_strict', { skip
       const c = { leaf, untrusted: [], anchors: [ica] };
       assert.equal(theirs(pki, c).ok, false);
       assert.equal(ours(c), 'ok');
+    });
+
+    it('a self-signed CA of the trust store presented as the client certificate: OpenSSL accepts; we refuse', () => {
+      const selfCa = pki.issue('self-ca-client', { ext: 'ca_client' }); // keyUsage allows a TLS client: only trust decides
+      const c = { leaf: selfCa, untrusted: [], anchors: [root, selfCa] };
+      assert.equal(theirs(pki, c).ok, true);
+      assert.deepEqual(oursWithMessage(c), { verdict: 'ERR_MTLS_CHAIN_INVALID/untrusted', message: 'leaf certificate is a ' +
+        'trust anchor (same name and key): a CA certificate of the trust store cannot authenticate a client' });
     });
 
     it('SHA-1 signatures: OpenSSL 3.0 accepts them at its default level; we refuse', () => {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestPki } from '../src/testing/index.js';
 import { buildDnCorpus, EXPECTED_CN, type CorpusEntry, type DnCorpus } from './helpers/dn-corpus.js';
-import { startFrontDoorApp, type DecodedReport, type FrontDoorApp, type FrontDoorSource } from './helpers/front-door-app.js';
+import { startFrontDoorApp, type DecodedReport, type FrontDoorApp, type FrontDoorSource } from './helpers/proxy-app.js';
 import { send, type ClientResponse } from './helpers/https-client.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
 import { findProxy, startProxy, type FrontDoor, type RunningProxy } from './helpers/proxies.js';

@@ -144,11 +144,12 @@ export function makeCert(spec: CertSpec): TestCert {
   return { der: signed(tbs, issuer.key.privateKey, spec.signatureAlgorithm), subject: spec.subject, key: spec.key };
 }
 
-/** Builds a CRL (v2, CRLNumber unless `extensions` replaces it). */
+/** Builds a CRL (v2, CRLNumber unless `extensions` replaces it); `entryExtensions` go in every entry. */
 export function makeCrl(issuer: { subject: Uint8Array; key: TestKey }, options: {
-  revoked?: bigint[]; thisUpdate?: Date; nextUpdate?: Date | null; extensions?: Uint8Array[];
+  revoked?: bigint[]; thisUpdate?: Date; nextUpdate?: Date | null; extensions?: Uint8Array[]; entryExtensions?: Uint8Array[];
 } = {}): Uint8Array {
-  const entries = (options.revoked ?? []).map((s) => seq(int(s), time(new Date('2021-01-01T00:00:00Z'))));
+  const entryExts = options.entryExtensions?.length ? [seq(...options.entryExtensions)] : [];
+  const entries = (options.revoked ?? []).map((s) => seq(int(s), time(new Date('2021-01-01T00:00:00Z')), ...entryExts));
   const exts = options.extensions ?? [ext('2.5.29.20', false, int(1)), ext('2.5.29.35', false, seq(tlv(0x80, issuer.key.keyId)))];
   const next = options.nextUpdate === undefined ? new Date('2039-01-01T00:00:00Z') : options.nextUpdate;
   const tbs = seq(int(1), SIG[issuer.key.privateKey.asymmetricKeyType!]!.alg, issuer.subject,

@@ -2,9 +2,10 @@
  * Test PKIs made with the openssl CLI (`openssl ca`, so validity dates can be set exactly), and the
  * reference verdict of `openssl verify -purpose sslclient -x509_strict`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openssl, opensslStatus } from './openssl.js';
+import { EXTENSIONS } from './openssl-extensions.js';
 
 /** Key algorithms the tests use. */
 export type KeyAlg = 'rsa2048' | 'P-256' | 'P-384' | 'ed25519' | 'rsa1024';
@@ -16,70 +17,6 @@ const NEWKEY: Record<KeyAlg, string[]> = {
   'P-384': ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'],
   ed25519: ['-newkey', 'ed25519'],
 };
-
-/** Extension sections available to {@link Pki.issue} (test CAs carry keyUsage=critical,keyCertSign,cRLSign). */
-export const EXTENSIONS = `
-[ca]
-basicConstraints=critical,CA:true
-keyUsage=critical,keyCertSign,cRLSign
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[ca_pathlen0]
-basicConstraints=critical,CA:true,pathlen:0
-keyUsage=critical,keyCertSign,cRLSign
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[ca_no_ku]
-basicConstraints=critical,CA:true
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[ca_server_eku]
-basicConstraints=critical,CA:true
-keyUsage=critical,keyCertSign,cRLSign
-extendedKeyUsage=serverAuth
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[not_ca]
-basicConstraints=critical,CA:false
-keyUsage=critical,digitalSignature,keyCertSign
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[not_ca_plain]
-basicConstraints=critical,CA:false
-keyUsage=critical,digitalSignature
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[leaf]
-basicConstraints=CA:false
-keyUsage=critical,digitalSignature
-extendedKeyUsage=clientAuth
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[leaf_server]
-basicConstraints=CA:false
-keyUsage=critical,digitalSignature
-extendedKeyUsage=serverAuth
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[leaf_ns_server]
-basicConstraints=CA:false
-keyUsage=critical,digitalSignature
-extendedKeyUsage=clientAuth
-nsCertType=server
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[leaf_no_eku]
-basicConstraints=CA:false
-keyUsage=critical,digitalSignature
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-[leaf_any_eku]
-basicConstraints=CA:false
-keyUsage=critical,digitalSignature
-extendedKeyUsage=anyExtendedKeyUsage
-subjectKeyIdentifier=hash
-authorityKeyIdentifier=keyid:always
-`;
 
 /** A certificate on disk. */
 export interface Issued {
@@ -149,13 +86,23 @@ export class Pki {
     return { name, pemPath, keyPath, pem: readFileSync(pemPath, 'utf8') };
   }
 
-  /** Revokes `cert` in its issuer's database and writes the issuer's CRL; returns the CRL path. */
-  crl(issuer: Issued, revoke: Issued[], name = `${issuer.name}-crl`): string {
+  /**
+   * Revokes `revoke` in the issuer's database and writes the issuer's CRL; returns the CRL path. `idp`: the
+   * lines of a critical issuingDistributionPoint (`onlysomereasons=keyCompromise`, `indirectCRL=TRUE`, ...).
+   */
+  crl(issuer: Issued, revoke: Issued[], name = `${issuer.name}-crl`, idp?: readonly string[]): string {
     const config = join(this.#dir, `${issuer.name}.db`, 'ca.cnf');
     const signer = ['-config', config, '-cert', issuer.pemPath, '-keyfile', issuer.keyPath, '-md', 'default'];
-    for (const cert of revoke) openssl(['ca', ...signer, '-revoke', cert.pemPath]);
+    for (const cert of revoke) openssl(['ca', ...signer, '-revoke', cert.pemPath, '-crl_reason', 'keyCompromise']);
+    const sections: string[] = [];
+    if (idp) {
+      const section = name.replace(/\W/g, '_');
+      appendFileSync(config, `[ crl_${section} ]\nauthorityKeyIdentifier=keyid:always\n` +
+        `issuingDistributionPoint=critical,@idp_${section}\n[ idp_${section} ]\n${idp.join('\n')}\n`);
+      sections.push('-crlexts', `crl_${section}`);
+    }
     const out = this.path(`${name}.pem`);
-    openssl(['ca', ...signer, '-gencrl', '-crldays', '3650', '-out', out]);
+    openssl(['ca', ...signer, '-gencrl', ...sections, '-crldays', '3650', '-out', out]);
     return out;
   }
 
@@ -167,13 +114,23 @@ export class Pki {
   }
 }
 
+/** Flags of `openssl verify` beyond what {@link opensslVerdict} always passes. */
+export interface VerifyFlags {
+  /** `-x509_strict` (default `true`). */
+  readonly strict?: boolean;
+  /** With CRLs: `-crl_check_all` (every certificate of the chain) instead of `-crl_check` (the leaf only). */
+  readonly crlCheckAll?: boolean;
+  /** `-partial_chain`: a trusted certificate that is not self-signed may end the chain. */
+  readonly partialChain?: boolean;
+}
+
 /** The verdict of `openssl verify -purpose sslclient -x509_strict` at `attime` (epoch seconds). */
-export function opensslVerdict(options: { caFile: string; untrusted?: string; crlFile?: string; leaf: string; attime: number;
-  strict?: boolean }): { ok: boolean; output: string } {
+export function opensslVerdict(options: { caFile: string; untrusted?: string; crlFile?: string; leaf: string; attime: number }
+  & VerifyFlags): { ok: boolean; output: string } {
   const args = ['verify', '-purpose', 'sslclient', ...(options.strict === false ? [] : ['-x509_strict']),
-    '-attime', String(options.attime), '-CAfile', options.caFile];
+    ...(options.partialChain ? ['-partial_chain'] : []), '-attime', String(options.attime), '-CAfile', options.caFile];
   if (options.untrusted) args.push('-untrusted', options.untrusted);
-  if (options.crlFile) args.push('-crl_check', '-CRLfile', options.crlFile);
+  if (options.crlFile) args.push(options.crlCheckAll ? '-crl_check_all' : '-crl_check', '-CRLfile', options.crlFile);
   const r = opensslStatus([...args, options.leaf]);
   return { ok: r.status === 0 && /: OK\s*$/.test(r.stdout), output: r.stdout + r.stderr };
 }

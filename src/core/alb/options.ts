@@ -40,7 +40,8 @@ export interface DecoderOptions {
   mode?: 'verify' | 'passthrough';
   /** Passthrough: trusted CA certificates (or a `loadTrustStore()` result). Required in passthrough mode. */
   trustStore?: PemInput | TrustStore;
-  /** Passthrough: CRLs (PEM or DER, or a `loadCrls()` result) checked for every certificate of the path. */
+  /** Passthrough: CRLs (PEM or DER, or a `loadCrls()` result), checked for every certificate of the path whose
+   * issuer has one, an intermediate CA in `trustStore` included. An indirect CRL throws `MtlsConfigError`. */
   crls?: PemInput | CrlSet;
   /** Passthrough: what to do with a CRL past its nextUpdate. Default `'reject'`. */
   crlStale?: 'reject' | 'ignore';

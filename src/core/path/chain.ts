@@ -42,7 +42,8 @@ export interface ChainPolicy {
   /** The leaf's keyUsage, when present, must assert one of these. Default `['digitalSignature', 'keyAgreement']`
    * (what a TLS client key needs, as OpenSSL's sslclient purpose); `null` disables the check. */
   readonly requiredKeyUsage?: readonly KeyUsageName[] | null;
-  /** CRLs to check every certificate of the path against (those whose issuer has a CRL). */
+  /** CRLs to check the path against: every certificate whose issuer has a CRL, and a trust anchor that is not
+   * self-issued whose issuer has one (see `revocationFailure`). */
   readonly crls?: CrlSet;
   /** A CRL past its nextUpdate: `'reject'` (default) refuses, `'ignore'` uses it anyway. */
   readonly crlStale?: 'reject' | 'ignore';
@@ -107,6 +108,16 @@ function leafFailure(leaf: ChainCert, policy: ChainPolicy, requiredEku: string |
 }
 
 /**
+ * A certificate of the trust store presented as the leaf: a CA authenticating as a client. Its path would be
+ * the anchor alone (or, for an intermediate anchor, its issuer in the store), which vouches for no client.
+ */
+function leafIsAnchor(leaf: ChainCert, store: TrustStore): ChainFailure | undefined {
+  if (!store.holds(leaf)) return undefined;
+  return new ChainFailure('untrusted', 0, 'leaf certificate is a trust anchor (same name and key): a CA certificate ' +
+    'of the trust store cannot authenticate a client');
+}
+
+/**
  * Keys whose check would be expensive (an RSA exponent or modulus no CA uses) are refused in every presented
  * certificate before any signature is checked: a client would otherwise choose what each check costs.
  */
@@ -158,7 +169,7 @@ export function verifyChain(leaf: CertificateStructure, presented: readonly Cert
   const tolerance = (policy.clockTolerance ?? 0) * 1000;
   const now = Math.floor(policy.now / 1000) * 1000;
   const requiredEku = policy.requiredEku === undefined ? CLIENT_AUTH : policy.requiredEku;
-  const early = leafFailure(leafCert, policy, requiredEku);
+  const early = leafFailure(leafCert, policy, requiredEku) ?? leafIsAnchor(leafCert, store);
   if (early) return { ok: false, failure: early };
   const rules: RuleContext = { now, tolerance, requiredEku, maxIntermediates: policy.maxIntermediates ?? Infinity };
   const crls = policy.crls;
@@ -169,7 +180,7 @@ export function verifyChain(leaf: CertificateStructure, presented: readonly Cert
     maxDepth: policy.maxDepth ?? 8,
     maxSignatures: policy.maxSignatureChecks ?? 50,
     maxSignatureWork: policy.maxSignatureWork ?? DEFAULT_SIGNATURE_WORK,
-    finalCheck: (path) => (crls ? revocationFailure(path, { crls, stale, now, tolerance }) : Infinity),
+    finalCheck: (path) => (crls ? revocationFailure(path, { crls, store, stale, now, tolerance }) : Infinity),
   });
   if (built instanceof ChainFailure) return { ok: false, failure: built };
   const leafValidity = policy.checkLeafValidity === false ? undefined : validityFailure(leafCert, 0, rules, true);

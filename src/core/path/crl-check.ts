@@ -2,10 +2,12 @@
  * Revocation checking of a complete path against the configured CRLs (RFC 5280 6.3, simplified to
  * complete CRLs issued by the certificate's own issuer and signed with the issuer's key).
  *
- * Every certificate of the path whose issuer has a configured CRL is checked; an issuer without CRLs is not
- * (configure a CRL per issuing CA). A CRL that applies but cannot be used refuses the path, and so does an
- * issuer whose CRLs all leave the certificate out of their scope (fail closed, as OpenSSL's "different CRL
- * scope").
+ * Every certificate of the path whose issuer has a configured CRL is checked, and so is a trust anchor that
+ * is not self-issued (an intermediate CA in the trust store) when its issuer has one; an issuer without CRLs
+ * is not (configure a CRL per issuing CA). Fail closed: the path is refused when the issuer's CRLs all leave
+ * the certificate out of their scope (as OpenSSL's "different CRL scope") or none that covers it can be
+ * used, and a serial listed by any CRL the issuer signed is revoked, even by a CRL that cannot clear
+ * certificates (a delta CRL, one for some reasons only).
  * @module
  */
 import type { ChainCert } from './chain-cert.js';
@@ -15,10 +17,13 @@ import type { Crl, CrlSet } from './crl.js';
 import { fullNames } from './crl-parse.js';
 import { DerError, TAG, children, readTlv } from '../der/der.js';
 import { UnsupportedAlgorithmError } from '../der/public-key.js';
+import type { TrustStore } from './trust-store.js';
 
 /** What revocation checking needs. */
 export interface CrlContext {
   readonly crls: CrlSet;
+  /** Where the issuer of an anchor that is not self-issued is found, to verify that issuer's CRLs. */
+  readonly store: TrustStore;
   /** `'reject'`: a CRL past its nextUpdate refuses the certificates it covers; `'ignore'`: it is used anyway. */
   readonly stale: 'reject' | 'ignore';
   readonly now: number;
@@ -48,9 +53,8 @@ function inScope(crl: Crl, cert: ChainCert): boolean {
   return false;
 }
 
-/** Why `crl` cannot be used for certificates of `issuer`, or `undefined` when it can (6.3.3 (f), (g)). */
-function unusable(crl: Crl, issuer: ChainCert): string | undefined {
-  if (crl.problem) return crl.problem;
+/** Why `crl` is not the word of `issuer`, or `undefined` when it is (6.3.3 (f), (g)). */
+function notFromIssuer(crl: Crl, issuer: ChainCert): string | undefined {
   // 6.3.3 (f): a CRL issuer with a keyUsage extension must assert cRLSign.
   if (issuer.info.keyUsage !== undefined && (issuer.info.keyUsage & KU.cRLSign) === 0) {
     return 'is signed by a CA whose keyUsage lacks cRLSign';
@@ -79,15 +83,20 @@ function scopesOf(crls: readonly Crl[]): string {
 function checkOne(cert: ChainCert, issuer: ChainCert, depth: number, ctx: CrlContext): number {
   const all = ctx.crls.forIssuer(cert.issuerKey);
   if (all.length === 0) return Infinity;
-  const pos = describePosition(depth, false);
+  const pos = describePosition(depth, cert.anchor);
   const crls = all.filter((crl) => inScope(crl, cert));
   if (crls.length === 0) {
     throw new ChainFailure('crl', depth, `${pos}: no CRL of its issuer covers it (they cover ${scopesOf(all)})`);
   }
-  const reasons = crls.map((crl) => unusable(crl, issuer));
-  const usable = crls.filter((_, i) => reasons[i] === undefined);
-  if (usable.length === 0) throw new ChainFailure('crl', depth, `${pos}: the CRL of its issuer ${reasons[0]!}`);
-  if (usable.some((crl) => crl.lists(cert.s.serialNumber))) throw new ChainFailure('revoked', depth, `${pos} is revoked`);
+  const authority = crls.map((crl) => notFromIssuer(crl, issuer));
+  const signed = crls.filter((_, i) => authority[i] === undefined);
+  // A CRL that cannot clear a certificate (delta, some reasons only) still speaks for its issuer when it
+  // lists one: ignoring it would accept a certificate the CA revoked.
+  if (signed.some((crl) => crl.lists(cert.s.serialNumber))) throw new ChainFailure('revoked', depth, `${pos} is revoked`);
+  const usable = signed.filter((crl) => crl.problem === undefined);
+  if (usable.length === 0) {
+    throw new ChainFailure('crl', depth, `${pos}: the CRL of its issuer ${signed[0]?.problem ?? authority[0]!}`);
+  }
   const current = usable.filter((crl) => fresh(crl, ctx));
   if (ctx.stale === 'ignore') return Infinity;
   if (current.length === 0) throw new ChainFailure('crl', depth, `${pos}: the CRL of its issuer is out of date`);
@@ -95,13 +104,39 @@ function checkOne(cert: ChainCert, issuer: ChainCert, depth: number, ctx: CrlCon
 }
 
 /**
- * Checks every certificate below the anchor. Returns the time (epoch ms) until which the answer holds
- * (the CRLs' nextUpdate; `Infinity` without CRLs or with `stale: 'ignore'`), or the failure.
+ * An intermediate CA in the trust store ends the path, yet its issuer may have revoked it (OpenSSL
+ * -crl_check_all refuses such a path): it is checked against its issuer's CRLs, verified with that issuer
+ * from the store, and so on up while the store holds the next issuer. Without that issuer in the store the
+ * CRLs cannot be verified, so the path is refused.
+ */
+function checkAnchor(anchor: ChainCert, depth: number, ctx: CrlContext): number {
+  let until = Infinity;
+  const seen = new Set<ChainCert>();
+  for (let cert: ChainCert | undefined = anchor, d = depth; cert && !cert.selfIssued && !seen.has(cert); d++) {
+    seen.add(cert);
+    const issuer = ctx.store.issuerOfAnchor(cert);
+    if (ctx.crls.forIssuer(cert.issuerKey).length > 0) {
+      if (!issuer) {
+        throw new ChainFailure('crl', d, `${describePosition(d, true)}: its issuer has CRLs, but the trust store holds ` +
+          'no certificate of that issuer to verify them with');
+      }
+      until = Math.min(until, checkOne(cert, issuer, d, ctx));
+    }
+    cert = issuer;
+  }
+  return until;
+}
+
+/**
+ * Checks every certificate below the anchor, and the anchor when it is not self-issued. Returns the time
+ * (epoch ms) until which the answer holds (the CRLs' nextUpdate; `Infinity` without CRLs or with
+ * `stale: 'ignore'`), or the failure.
  */
 export function revocationFailure(path: readonly ChainCert[], ctx: CrlContext): ChainFailure | number {
   let until = Infinity;
   try {
     for (let i = 0; i < path.length - 1; i++) until = Math.min(until, checkOne(path[i]!, path[i + 1]!, i, ctx));
+    until = Math.min(until, checkAnchor(path[path.length - 1]!, path.length - 1, ctx));
   } catch (error) {
     if (error instanceof ChainFailure) return error;
     if (error instanceof DerError) return new ChainFailure('crl', -1, 'a cRLDistributionPoints extension is malformed');

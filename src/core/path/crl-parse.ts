@@ -27,6 +27,9 @@ export interface ParsedCrl {
   readonly scope: CrlScope;
   /** Why the CRL cannot be relied on, or `undefined`. */
   readonly problem: string | undefined;
+  /** An indirect CRL (issuingDistributionPoint indirectCRL, or certificateIssuer entries): it may list
+   * certificates of other CAs, so which certificates it speaks for cannot be told from its issuer. */
+  readonly indirect: boolean;
 }
 
 interface Ext { oid: string; critical: boolean; value: Tlv }
@@ -55,21 +58,27 @@ export function fullNames(der: Uint8Array, wrapper: Tlv): Set<string> | undefine
   return new Set(children(der, choice).map((name) => toHex(encoding(der, name))));
 }
 
-function readScope(der: Uint8Array, ext: Ext): { scope: CrlScope; problem?: string } {
+interface ScopeRead { scope: CrlScope; problem?: string; indirect: boolean }
+
+function readScope(der: Uint8Array, ext: Ext): ScopeRead {
   const seq = readTlv(der, ext.value.contentStart, ext.value.end);
   if (seq.tag !== TAG.SEQUENCE || seq.end !== ext.value.end) throw new DerError('bad issuingDistributionPoint');
   let only: CrlScope['only'] = 'all';
   let distributionPoint: Set<string> | undefined;
+  let problem: string | undefined;
+  let indirect = false;
+  // Every field is read: indirectCRL comes after onlySomeReasons and must not be missed.
   for (const field of children(der, seq)) {
     if (field.tag === 0xa0) distributionPoint = fullNames(der, field) ?? new Set();
     else if (field.tag === 0x81 && decodeBoolean(content(der, field))) only = 'user';
     else if (field.tag === 0x82 && decodeBoolean(content(der, field))) only = 'ca';
     else if (field.tag === 0x85 && decodeBoolean(content(der, field))) only = 'none';
-    else if (field.tag === 0x83) return { scope: { only, distributionPoint }, problem: 'covers only some reasons (onlySomeReasons)' };
-    else if (field.tag === 0x84) return { scope: { only, distributionPoint }, problem: 'is an indirect CRL' };
+    // A CRL for some reasons only cannot show that a certificate it does not list is unrevoked.
+    else if (field.tag === 0x83) problem = 'covers only some revocation reasons (onlySomeReasons)';
+    else if (field.tag === 0x84 && decodeBoolean(content(der, field))) indirect = true;
     else throw new DerError('bad issuingDistributionPoint field');
   }
-  return { scope: { only, distributionPoint } };
+  return { scope: { only, distributionPoint }, problem, indirect };
 }
 
 const CRL_NUMBER = '2.5.29.20';
@@ -77,7 +86,7 @@ const DELTA = '2.5.29.27';
 const IDP = '2.5.29.28';
 const NON_CRITICAL_OK = new Set(['2.5.29.35', '2.5.29.18', '2.5.29.46', '1.3.6.1.5.5.7.1.1']);
 
-function crlExtensionProblem(der: Uint8Array, exts: Ext[], state: { scope: CrlScope }): string | undefined {
+function crlExtensionProblem(der: Uint8Array, exts: Ext[], state: { scope: CrlScope; indirect: boolean }): string | undefined {
   let problem: string | undefined;
   const crlNumber = exts.find((e) => e.oid === CRL_NUMBER);
   // 5.2.3: conforming issuers MUST include a non-critical CRLNumber.
@@ -88,6 +97,7 @@ function crlExtensionProblem(der: Uint8Array, exts: Ext[], state: { scope: CrlSc
     else if (ext.oid === IDP) {
       const read = readScope(der, ext);
       state.scope = read.scope;
+      state.indirect = read.indirect;
       problem ??= read.problem;
     } else if (ext.critical && ext.oid !== CRL_NUMBER && !NON_CRITICAL_OK.has(ext.oid)) {
       problem ??= `has an unsupported critical extension (${ext.oid})`;
@@ -96,10 +106,11 @@ function crlExtensionProblem(der: Uint8Array, exts: Ext[], state: { scope: CrlSc
   return problem;
 }
 
-function readEntries(der: Uint8Array, list: Tlv | undefined): { revoked: Set<string>; problem?: string } {
+function readEntries(der: Uint8Array, list: Tlv | undefined): { revoked: Set<string>; problem?: string; indirect: boolean } {
   const revoked = new Set<string>();
   let problem: string | undefined;
-  if (!list) return { revoked };
+  let indirect = false;
+  if (!list) return { revoked, indirect };
   for (const entry of children(der, list)) {
     const [serial, date, extList, ...rest] = entry.tag === TAG.SEQUENCE ? children(der, entry) : [];
     if (serial?.tag !== TAG.INTEGER || !date || rest.length || (extList && extList.tag !== TAG.SEQUENCE)) {
@@ -109,11 +120,11 @@ function readEntries(der: Uint8Array, list: Tlv | undefined): { revoked: Set<str
     revoked.add(serialFromInteger(content(der, serial)));
     for (const ext of extList ? readExtensions(der, extList) : []) {
       // certificateIssuer (5.3.3) only appears in indirect CRLs; other critical entry extensions are unknown.
-      if (ext.oid === '2.5.29.29') problem ??= 'is an indirect CRL (certificateIssuer entry)';
+      if (ext.oid === '2.5.29.29') indirect = true;
       else if (ext.critical) problem ??= `has an unsupported critical entry extension (${ext.oid})`;
     }
   }
-  return { revoked, problem };
+  return { revoked, problem, indirect };
 }
 
 function readOptionalTail(der: Uint8Array, fields: Tlv[], at: number, v2: boolean) {
@@ -155,11 +166,12 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   if (issuer?.tag !== TAG.SEQUENCE || !thisUpdateTlv) throw new DerError('bad TBSCertList');
   const thisUpdate = parseTime(der, thisUpdateTlv);
   const { nextUpdate, list, exts } = readOptionalTail(der, fields, i, v2);
-  const state: { scope: CrlScope } = { scope: { only: 'all', distributionPoint: undefined } };
+  const state: { scope: CrlScope; indirect: boolean } = { scope: { only: 'all', distributionPoint: undefined }, indirect: false };
   const entries = readEntries(der, list);
   let problem = crlExtensionProblem(der, exts, state) ?? entries.problem;
   // 5.1.2.5: conforming issuers MUST include nextUpdate; without it staleness cannot be judged.
   if (!nextUpdate) problem ??= 'has no nextUpdate';
   else if (nextUpdate < thisUpdate) problem ??= 'has nextUpdate before thisUpdate';
-  return { signed, issuer, thisUpdate, nextUpdate, revoked: entries.revoked, scope: state.scope, problem };
+  const indirect = state.indirect || entries.indirect;
+  return { signed, issuer, thisUpdate, nextUpdate, revoked: entries.revoked, scope: state.scope, problem, indirect };
 }

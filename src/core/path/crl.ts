@@ -23,8 +23,11 @@ export class Crl {
   readonly nextUpdate: Date | undefined;
   /** Which certificates the CRL covers (issuingDistributionPoint). */
   readonly scope: CrlScope;
-  /** Why the CRL cannot be used, when it cannot: it then refuses every certificate it applies to. */
+  /** Why the CRL cannot show a certificate unrevoked, when it cannot: the certificates it covers are then
+   * refused unless another CRL of their issuer clears them (a serial it lists is revoked all the same). */
   readonly problem: string | undefined;
+  /** An indirect CRL ({@link loadCrls} refuses those). */
+  readonly indirect: boolean;
   readonly #revoked: ReadonlySet<string>;
   readonly #parsed: ReturnType<typeof parseCrl>;
   // Signature results per issuer key: a handful of entries at most (one CA, maybe a re-keyed one).
@@ -39,6 +42,7 @@ export class Crl {
     this.nextUpdate = parsed.nextUpdate;
     this.scope = parsed.scope;
     this.problem = parsed.problem;
+    this.indirect = parsed.indirect;
     this.#revoked = parsed.revoked;
   }
 
@@ -63,6 +67,12 @@ export class Crl {
     return ok;
   }
 }
+
+// An indirect CRL lists certificates of other CAs too: filed under its own issuer, those would go unchecked,
+// and applied to them, its entries' issuers would have to be tracked. Neither is done, so it is refused.
+const INDIRECT = 'is an indirect CRL (indirectCRL in its issuingDistributionPoint, or certificateIssuer entries), ' +
+  'which this library does not support: the certificates of other CAs it covers would go unchecked. Configure the ' +
+  'complete CRL of each issuing CA instead';
 
 /** CRLs by issuer, built by {@link loadCrls}. Immutable. */
 export class CrlSet {
@@ -89,10 +99,11 @@ export class CrlSet {
 /**
  * Loads CRLs from PEM text (`-----BEGIN X509 CRL-----`, one or many blocks) or DER bytes, or an array of
  * them. Each CRL is parsed here, once. A CRL this library cannot rely on (no CRLNumber, no nextUpdate, a
- * delta or indirect CRL, an unsupported critical extension) loads, is reported in `warnings`, and refuses
- * every certificate it applies to (fail closed). A `CrlSet` is returned as is.
+ * delta CRL, one for some revocation reasons only, an unsupported critical extension) loads, is reported in
+ * `warnings`, and cannot clear the certificates it covers (fail closed); a serial it lists is still revoked.
+ * A `CrlSet` is returned as is.
  * @param option the option name used in error messages.
- * @throws MtlsConfigError when the input is not PEM/DER CRLs.
+ * @throws MtlsConfigError when the input is not PEM/DER CRLs, or holds an indirect CRL.
  */
 export function loadCrls(input: PemOrDerInput | CrlSet, option = 'crls'): CrlSet {
   if (input instanceof CrlSet) return input;
@@ -101,7 +112,11 @@ export function loadCrls(input: PemOrDerInput | CrlSet, option = 'crls'): CrlSet
   for (const block of readConfigBlocks(input, option, 'X509 CRL')) {
     try {
       const crl = new Crl(block.der);
-      if (crl.problem) warnings.push(`${block.where}: the CRL ${crl.problem}; certificates it covers will be refused`);
+      if (crl.indirect) throw new MtlsConfigError(block.where, INDIRECT);
+      if (crl.problem) {
+        warnings.push(`${block.where}: the CRL ${crl.problem}; it cannot clear the certificates it covers, which will be ` +
+          'refused unless another CRL of their issuer clears them (a serial it lists is revoked)');
+      }
       crls.push(crl);
     } catch (error) {
       if (!(error instanceof DerError)) throw error;

@@ -5,7 +5,9 @@
  * accept, else `MtlsConfigError`. An anchor that is expired, or that breaks an RFC 5280 rule this library
  * enforces (say a critical extension it does not know), loads with a warning and refuses the paths that
  * end in it, at request time: OpenSSL and x509-limbo treat the anchor's own extensions as binding, and a
- * later clock or another anchor may still make the store useful.
+ * later clock or another anchor may still make the store useful. An anchor need not be self-signed: an
+ * intermediate CA in the store ends the paths through it; its issuer, when the store also holds it, is
+ * found at load (`issuerOfAnchor`) so that revocation checking can verify the issuer's CRLs.
  * @module
  */
 import { MtlsConfigError } from '../errors.js';
@@ -14,12 +16,14 @@ import { readConfigBlocks, type PemOrDerInput } from '../der/config-pem.js';
 import { DerError } from '../der/der.js';
 import { toPem } from '../der/pem.js';
 import { UnsupportedAlgorithmError } from '../der/public-key.js';
+import { verifySigned } from '../der/signature.js';
 import { parseCertificateStructure, sameBytes } from '../der/x509.js';
 import { groupBy } from './group.js';
 
 /** A set of trust anchors built by {@link loadTrustStore}. Immutable. */
 export class TrustStore {
   readonly #bySubject: Map<string, ChainCert[]>;
+  readonly #issuerOf = new Map<ChainCert, ChainCert>();
   /** The anchors, as PEM, in the order given (duplicates removed). */
   readonly certificates: readonly string[];
   /** Anchors that load but will refuse paths, and expired anchors: log these at startup. */
@@ -33,12 +37,39 @@ export class TrustStore {
     this.certificates = Object.freeze(anchors.map((a) => toPem(a.s.der)));
     this.warnings = Object.freeze([...warnings]);
     this.#bySubject = groupBy(anchors, (anchor) => anchor.subjectKey);
+    for (const anchor of anchors) {
+      const issuer = anchor.selfIssued ? undefined : this.issuersOf(anchor.issuerKey).find((c) => signs(c, anchor));
+      if (issuer) this.#issuerOf.set(anchor, issuer);
+    }
     Object.freeze(this);
   }
 
   /** Anchors whose subject equals `issuerKey` (canonical name form). */
   issuersOf(issuerKey: string): readonly ChainCert[] {
     return this.#bySubject.get(issuerKey) ?? [];
+  }
+
+  /**
+   * The anchor of the store whose key signed `anchor`, for an anchor that is not self-issued (an intermediate
+   * CA put in the store), or `undefined`: the CRLs of the anchor's issuer are verified with it.
+   */
+  issuerOfAnchor(anchor: ChainCert): ChainCert | undefined {
+    return this.#issuerOf.get(anchor);
+  }
+
+  /** `true` when `cert` is one of the anchors (same name and key). */
+  holds(cert: ChainCert): boolean {
+    return this.issuersOf(cert.subjectKey).some((anchor) => anchor.identity === cert.identity);
+  }
+}
+
+function signs(issuer: ChainCert, anchor: ChainCert): boolean {
+  try {
+    return verifySigned(anchor.signed(), issuer.key());
+  } catch (error) {
+    // A refused algorithm or an unreadable signature: that key cannot vouch for the anchor.
+    if (error instanceof UnsupportedAlgorithmError || error instanceof DerError) return false;
+    throw error;
   }
 }
 

@@ -2,7 +2,8 @@
  * No proxy: the request's own TLS socket (an `https` server with `requestCert: true`). Node's TLS verified
  * the chain against the server's `ca` when `socket.authorized` is true (`verifiedBy: 'tls'`); with
  * `trustStore`, this library validates the chain the client sent instead (for servers that set
- * `rejectUnauthorized: false` to answer with an error rather than a reset).
+ * `rejectUnauthorized: false` to answer with an error rather than a reset). `chain` holds the issuers Node
+ * linked to the leaf: for a verified connection, the whole path, the root from the server's `ca` included.
  * @module
  */
 import type { PeerCertificate, TLSSocket } from 'node:tls';
@@ -18,7 +19,7 @@ function isTlsSocket(socket: unknown): socket is TLSSocket {
   return typeof socket === 'object' && socket !== null && typeof (socket as TLSSocket).getPeerCertificate === 'function';
 }
 
-/** The certificates the client sent, leaf first (Node links each to its issuer; a root links to itself). */
+/** The leaf and the issuers Node linked to it (a root links to itself). */
 function peerChain(socket: TLSSocket, max: number): Uint8Array[] {
   const ders: Uint8Array[] = [];
   let cert: PeerCertificate | undefined = socket.getPeerCertificate(true);

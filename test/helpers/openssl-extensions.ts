@@ -1,0 +1,75 @@
+/**
+ * Extension sections for the openssl CLI test PKIs (`openssl ca -extfile`). Test CAs carry
+ * keyUsage=critical,keyCertSign,cRLSign; `ca_client` is a CA whose key may also sign as a TLS client, so
+ * that only trust, not keyUsage, decides its verdict as a client certificate.
+ */
+
+/** Extension sections available to `Pki.issue`. */
+export const EXTENSIONS = `
+[ca]
+basicConstraints=critical,CA:true
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[ca_pathlen0]
+basicConstraints=critical,CA:true,pathlen:0
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[ca_no_ku]
+basicConstraints=critical,CA:true
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[ca_server_eku]
+basicConstraints=critical,CA:true
+keyUsage=critical,keyCertSign,cRLSign
+extendedKeyUsage=serverAuth
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[not_ca]
+basicConstraints=critical,CA:false
+keyUsage=critical,digitalSignature,keyCertSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[not_ca_plain]
+basicConstraints=critical,CA:false
+keyUsage=critical,digitalSignature
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[leaf]
+basicConstraints=CA:false
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[leaf_server]
+basicConstraints=CA:false
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[leaf_ns_server]
+basicConstraints=CA:false
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+nsCertType=server
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[leaf_no_eku]
+basicConstraints=CA:false
+keyUsage=critical,digitalSignature
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[leaf_any_eku]
+basicConstraints=CA:false
+keyUsage=critical,digitalSignature
+extendedKeyUsage=anyExtendedKeyUsage
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+[ca_client]
+basicConstraints=critical,CA:true
+keyUsage=critical,digitalSignature,keyCertSign,cRLSign
+extendedKeyUsage=clientAuth
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid:always
+`;
