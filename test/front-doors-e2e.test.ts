@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestPki, frontDoorHeaders } from '../src/testing/index.js';
 import { buildDnCorpus, EXPECTED_CN, type CorpusEntry, type DnCorpus } from './helpers/dn-corpus.js';
-import { startFrontDoorApp, type DecodedReport, type FrontDoorApp, type FrontDoorSource } from './helpers/proxy-app.js';
+import { startProxyApp, type DecodedReport, type ProxyApp, type ProxySource } from './helpers/proxy-app.js';
 import { send, type ClientResponse } from './helpers/https-client.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
 import { findProxy, startProxy, type FrontDoor, type RunningProxy } from './helpers/proxies.js';
@@ -57,7 +57,7 @@ function withoutMsbEscapes(openssl: string): string {
  * What the proxy forwarded, checked against the certificate the client really presented (or none): the
  * exact RFC 9440 byte sequence, or Apache's escaped PEM and verify result; never a client-sent copy.
  */
-function assertForwarded(source: FrontDoorSource, h: Headers, presented: CorpusEntry | undefined): void {
+function assertForwarded(source: ProxySource, h: Headers, presented: CorpusEntry | undefined): void {
   if (source === 'rfc9440') {
     assert.equal(h['client-cert'], presented && `:${b64(presented.der)}:`);
     assert.equal(h['client-cert-chain'], undefined);
@@ -72,7 +72,7 @@ function assertForwarded(source: FrontDoorSource, h: Headers, presented: CorpusE
 }
 
 /** `frontDoorHeaders()` (for tests of apps behind a proxy) writes what the real proxy wrote. */
-function assertHelperAgrees(source: FrontDoorSource, h: Headers, entry: CorpusEntry): void {
+function assertHelperAgrees(source: ProxySource, h: Headers, entry: CorpusEntry): void {
   const ours = frontDoorHeaders(source, entry.pem);
   if (source === 'rfc9440') assert.equal(ours['client-cert'], h['client-cert']);
   // nginx's escaping (which the helper copies) also escapes + / =, Apache's does not: equal once decoded.
@@ -80,7 +80,7 @@ function assertHelperAgrees(source: FrontDoorSource, h: Headers, entry: CorpusEn
 }
 
 /** The decoded fields, against `openssl x509 -nameopt RFC2253` and node:crypto for the same certificate. */
-function assertDecoded(res: ClientResponse, entry: CorpusEntry, source: FrontDoorSource): void {
+function assertDecoded(res: ClientResponse, entry: CorpusEntry, source: ProxySource): void {
   assert.equal(res.status, 200, res.body);
   const body = JSON.parse(res.body) as DecodedReport;
   assert.equal(body.subject, entry.expected.subject);
@@ -97,86 +97,97 @@ function assertDecoded(res: ClientResponse, entry: CorpusEntry, source: FrontDoo
   assert.equal(body.verifiedBy, 'proxy');
 }
 
-const DOORS: ReadonlyArray<{ door: FrontDoor; source: FrontDoorSource }> = [
+const DOORS: ReadonlyArray<{ door: FrontDoor; source: ProxySource }> = [
   { door: 'haproxy', source: 'rfc9440' },
   { door: 'caddy', source: 'rfc9440' },
   { door: 'apache', source: 'nginx' },
 ];
 
+type ClientCert = CorpusEntry | { pem: string; keyPem: string };
+type Through = (path: string, o?: { cert?: ClientCert; headers?: Record<string, string> }) => Promise<ClientResponse>;
+
+/** What the tests of one proxy share, filled in by before(). */
+interface Harness {
+  corpus: DnCorpus;
+  app: ProxyApp;
+  /** A client certificate from a CA the proxy does not trust. */
+  stranger: { pem: string; keyPem: string };
+  /** One request through the proxy, with the server name and Host the proxy's site expects. */
+  through: Through;
+}
+
+/** Registers before()/after() that build the corpus and start the app and the proxy in front of it. */
+function harness(door: FrontDoor, source: ProxySource): Harness {
+  const dir = tempDir(`alb-mtls-${door}-`);
+  const h = {} as Harness;
+  let proxy: RunningProxy | undefined;
+  before(async () => {
+    h.corpus = buildDnCorpus(dir);
+    h.app = await startProxyApp(source);
+    const pki = await createTestPki({ rootSubject: `CN=${door} e2e server CA` });
+    const server = await pki.issueServer();
+    h.stranger = await pki.issueClient({ subject: 'CN=stranger' });
+    const lookup = findProxy(door);
+    if ('missing' in lookup) throw new Error(lookup.missing);
+    const running = await startProxy(door, lookup, { dir: join(dir, door), serverCertPem: server.pem, serverKeyPem: server.keyPem,
+      clientCaPems: h.corpus.caPaths.map((p) => readFileSync(p, 'latin1')), appPort: h.app.port });
+    proxy = running;
+    h.through = (path, o = {}) => send({ url: running.url + path, ca: pki.root.pem, servername: running.servername,
+      headers: { ...o.headers, host: running.host }, cert: o.cert?.pem,
+      key: o.cert && ('keyPem' in o.cert ? o.cert.keyPem : readFileSync(o.cert.keyPath, 'utf8')) });
+  });
+  after(async () => {
+    await proxy?.stop();
+    await h.app?.close();
+  });
+  return h;
+}
+
+const headersSeen = async (h: Harness, o?: Parameters<Through>[1]): Promise<Headers> =>
+  JSON.parse((await h.through('/headers', o)).body) as Headers;
+
+/** No certificate, forged headers, an untrusted CA: nothing reaches the app as a certificate. */
+function refusalTests(h: Harness, source: ProxySource): void {
+  for (const forged of [false, true]) {
+    test(`no client certificate${forged ? ', forged certificate headers' : ''}: the proxy forwards none, 401 ERR_MTLS_CERT_REQUIRED`, async () => {
+      const headers = forged ? forgedHeaders(h.corpus.entries[0]!) : undefined;
+      assertForwarded(source, await headersSeen(h, { headers }), undefined);
+      const res = await h.through('/', { headers });
+      assert.equal(res.status, 401, res.body);
+      assert.deepEqual(JSON.parse(res.body), { error: 'ERR_MTLS_CERT_REQUIRED' });
+    });
+  }
+  test('forged certificate headers next to a real client certificate: the real one reaches the app', async () => {
+    const [decoy, real] = [h.corpus.entries[0]!, h.corpus.entries[1]!];
+    const headers = forgedHeaders(decoy);
+    assertForwarded(source, await headersSeen(h, { cert: real, headers }), real);
+    assertDecoded(await h.through('/', { cert: real, headers }), real, source);
+  });
+  test('a certificate from a CA the proxy does not trust never reaches the app', async () => {
+    const before = h.app.hits();
+    const outcome = await h.through('/', { cert: h.stranger }).then((r) => `HTTP ${r.status}`, (e: Error) => e.message);
+    assert.doesNotMatch(outcome, /^HTTP 2/);
+    assert.equal(h.app.hits(), before, `the app was reached: ${outcome}`);
+  });
+}
+
 for (const { door, source } of DOORS) {
   describe(`${door} in front of mtls({ source: '${source}' }), on the DN corpus`, { skip: proxySkip(door) }, () => {
-    const dir = tempDir(`alb-mtls-${door}-`);
-    let corpus: DnCorpus;
-    let app: FrontDoorApp;
-    let proxy: RunningProxy;
-    let serverCa: string;
-    let stranger: { pem: string; keyPem: string };
-    const keyOf = (e: CorpusEntry): string => readFileSync(e.keyPath, 'utf8');
-    /** One request through the proxy, with the server name and Host the proxy's site expects. */
-    const through = (path: string, o: { cert?: CorpusEntry | { pem: string; keyPem: string }; headers?: Record<string, string> } = {}) =>
-      send({ url: proxy.url + path, ca: serverCa, servername: proxy.servername, headers: { ...o.headers, host: proxy.host },
-        cert: o.cert?.pem, key: o.cert && ('keyPem' in o.cert ? o.cert.keyPem : keyOf(o.cert)) });
-
-    before(async () => {
-      corpus = buildDnCorpus(dir);
-      app = await startFrontDoorApp(source);
-      const pki = await createTestPki({ rootSubject: `CN=${door} e2e server CA` });
-      const server = await pki.issueServer();
-      serverCa = pki.root.pem;
-      stranger = await pki.issueClient({ subject: 'CN=stranger' });
-      const lookup = findProxy(door);
-      if ('missing' in lookup) throw new Error(lookup.missing);
-      proxy = await startProxy(door, lookup, { dir: join(dir, door), serverCertPem: server.pem, serverKeyPem: server.keyPem,
-        clientCaPems: corpus.caPaths.map((p) => readFileSync(p, 'latin1')), appPort: app.port });
-    });
-    after(async () => {
-      await proxy?.stop();
-      await app?.close();
-    });
-
-    test('no client certificate: the proxy forwards none, the app answers 401 ERR_MTLS_CERT_REQUIRED', async () => {
-      assertForwarded(source, JSON.parse((await through('/headers')).body) as Headers, undefined);
-      const res = await through('/');
-      assert.equal(res.status, 401, res.body);
-      assert.deepEqual(JSON.parse(res.body), { error: 'ERR_MTLS_CERT_REQUIRED' });
-    });
-
-    test('forged certificate headers without a client certificate: removed by the proxy, 401', async () => {
-      const headers = forgedHeaders(corpus.entries[0]!);
-      assertForwarded(source, JSON.parse((await through('/headers', { headers })).body) as Headers, undefined);
-      const res = await through('/', { headers });
-      assert.equal(res.status, 401, res.body);
-      assert.deepEqual(JSON.parse(res.body), { error: 'ERR_MTLS_CERT_REQUIRED' });
-    });
-
-    test('forged certificate headers next to a real client certificate: the real one reaches the app', async () => {
-      const [decoy, real] = [corpus.entries[0]!, corpus.entries[1]!];
-      const headers = forgedHeaders(decoy);
-      assertForwarded(source, JSON.parse((await through('/headers', { cert: real, headers })).body) as Headers, real);
-      assertDecoded(await through('/', { cert: real, headers }), real, source);
-    });
-
-    test('a certificate from a CA the proxy does not trust never reaches the app', async () => {
-      const before = app.hits();
-      const outcome = await through('/', { cert: stranger }).then((r) => `HTTP ${r.status}`, (e: Error) => e.message);
-      assert.doesNotMatch(outcome, /^HTTP 2/);
-      assert.equal(app.hits(), before, `the app was reached: ${outcome}`);
-    });
-
+    const h = harness(door, source);
+    refusalTests(h, source);
     test('every corpus certificate: forwarded as frontDoorHeaders() writes it, decoded as openssl and node:crypto read it', async (t) => {
-      for (const entry of corpus.entries) {
+      for (const entry of h.corpus.entries) {
         await t.test(entry.name, async () => {
-          const forwarded = JSON.parse((await through('/headers', { cert: entry })).body) as Headers;
+          const forwarded = await headersSeen(h, { cert: entry });
           assertForwarded(source, forwarded, entry);
           assertHelperAgrees(source, forwarded, entry);
-          assertDecoded(await through('/', { cert: entry }), entry, source);
+          assertDecoded(await h.through('/', { cert: entry }), entry, source);
         });
       }
     });
-
     test('the corpus reached the proxy whole', () => {
-      assert.ok(corpus.entries.length >= 15);
-      assert.deepEqual(Object.keys(EXPECTED_CN).sort(), corpus.entries.map((e) => e.name).sort());
+      assert.ok(h.corpus.entries.length >= 15);
+      assert.deepEqual(Object.keys(EXPECTED_CN).sort(), h.corpus.entries.map((e) => e.name).sort());
     });
   });
 }

@@ -9,7 +9,7 @@ import express from 'express';
 import { mtls } from '../../src/index.js';
 
 /** The sources the front doors are configured for. */
-export type FrontDoorSource = 'rfc9440' | 'nginx';
+export type ProxySource = 'rfc9440' | 'nginx';
 
 /** What the app answers for a decoded certificate. */
 export interface DecodedReport {
@@ -29,14 +29,14 @@ export interface DecodedReport {
 }
 
 /** A listening app. */
-export interface FrontDoorApp {
+export interface ProxyApp {
   readonly port: number;
   /** Requests that reached the app so far. */
   hits(): number;
   close(): Promise<void>;
 }
 
-function reportingApp(source: FrontDoorSource, count: () => void): express.Express {
+function reportingApp(source: ProxySource, count: () => void): express.Express {
   const app = express();
   app.use((_req, _res, next) => { count(); next(); });
   app.get('/headers', (req, res) => { res.json(req.headers); });
@@ -62,7 +62,7 @@ function reportingApp(source: FrontDoorSource, count: () => void): express.Expre
 }
 
 /** Starts the app on a free loopback port. */
-export async function startFrontDoorApp(source: FrontDoorSource): Promise<FrontDoorApp> {
+export async function startProxyApp(source: ProxySource): Promise<ProxyApp> {
   let hits = 0;
   const server = await new Promise<Server>((resolve) => {
     const s = reportingApp(source, () => { hits += 1; }).listen(0, '127.0.0.1', () => resolve(s));
