@@ -18,7 +18,7 @@ import express from 'express';
 import { albMtls, mtls } from '../src/middleware.js';
 import { clientCertOf } from '../src/guards.js';
 import { albHeaders, createTestPki } from '../src/testing/index.js';
-import { buildDnCorpus, type DnCorpus } from './helpers/dn-corpus.js';
+import { buildDnCorpus, EXPECTED_CN, type DnCorpus } from './helpers/dn-corpus.js';
 import { send } from './helpers/https-client.js';
 import { findNginx, startNginx, type RunningNginx } from './helpers/nginx.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
@@ -30,16 +30,6 @@ function nginxSkip(): string | false {
   process.stderr.write(`nginx-e2e: skipped: ${lookup.missing}\n`);
   return lookup.missing;
 }
-
-/** The left-most CN of each corpus subject, written by hand (not computed by anything under test). */
-const EXPECTED_CN: Readonly<Record<string, string | undefined>> = {
-  'aws-doc-example': 'client_.com', 'alb-capture-jp': 'clientA', 'estonian-id-utf8': 'MÄNNIK,MARILIIS,47101010033',
-  'multi-valued-rdn': 'clientA', 'multi-valued-three': 'alice', 'rfc2253-specials': 'q"u\\o<t>e;s=x=y',
-  'leading-hash-and-spaces': '#hash', 'trailing-space-in-cn': 'clientA ', 'trailing-space-at-end': 'clientA',
-  'control-characters': 'bell\x07and\x7fdel', 'utf8-emoji-cjk': 'Ærøskøbing', bmpstring: 'Élodie', t61string: 'Élodie',
-  'unknown-oid-hex-dump': 'clientA', 'long-and-rare-names': 'rare', 'several-cn-and-ou': 'two', 'high-bit-serial': 'highbit',
-  'generalized-time-not-after': 'far future', 'empty-subject': undefined,
-};
 
 /** The app behind nginx: what albMtls() decoded, and the raw headers nginx sent. */
 function reportingApp(): express.Express {

@@ -73,6 +73,16 @@ const SPECS: readonly Spec[] = [
   { name: 'empty-subject', subj: '/' },
 ];
 
+/** The left-most CN of each corpus subject, written by hand (not computed by anything under test). */
+export const EXPECTED_CN: Readonly<Record<string, string | undefined>> = {
+  'aws-doc-example': 'client_.com', 'alb-capture-jp': 'clientA', 'estonian-id-utf8': 'MÄNNIK,MARILIIS,47101010033',
+  'multi-valued-rdn': 'clientA', 'multi-valued-three': 'alice', 'rfc2253-specials': 'q"u\\o<t>e;s=x=y',
+  'leading-hash-and-spaces': '#hash', 'trailing-space-in-cn': 'clientA ', 'trailing-space-at-end': 'clientA',
+  'control-characters': 'bell\x07and\x7fdel', 'utf8-emoji-cjk': 'Ærøskøbing', bmpstring: 'Élodie', t61string: 'Élodie',
+  'unknown-oid-hex-dump': 'clientA', 'long-and-rare-names': 'rare', 'several-cn-and-ou': 'two', 'high-bit-serial': 'highbit',
+  'generalized-time-not-after': 'far future', 'empty-subject': undefined,
+};
+
 function writeConfig(dir: string, mask: string): string {
   const path = join(dir, `req-${mask}.cnf`);
   // myAttr is known to req only: x509 (and nginx) print it as a dotted OID with a hex dump.

@@ -16,6 +16,8 @@ export interface ClientRequest {
   readonly key?: string;
   /** CA of the server certificate. */
   readonly ca?: string;
+  /** TLS server name (SNI) to send; Node sends none for an IP address. */
+  readonly servername?: string;
   /** Local address to connect from. */
   readonly localAddress?: string;
   /** Default 5000 ms. */
@@ -35,7 +37,7 @@ export function send(r: ClientRequest): Promise<ClientResponse> {
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = lib.request(url, {
-      method: r.method ?? 'GET', headers: r.headers, agent: false, cert: r.cert, key: r.key, ca: r.ca,
+      method: r.method ?? 'GET', headers: r.headers, agent: false, cert: r.cert, key: r.key, ca: r.ca, servername: r.servername,
       localAddress: r.localAddress, timeout: r.timeoutMs ?? 5000,
     }, (res) => {
       const chunks: Buffer[] = [];
