@@ -74,9 +74,9 @@ console.log('ok refused');
 `;
 const TS = `import express from 'express';
 import type { Request, Response } from 'express';
-import { albMtls, requireCN, type ClientCertificate } from 'express-alb-mtls';
+import { albMtls, requireCN, type AnyClientCertificate } from 'express-alb-mtls';
 import { albHeaders, createTestPki } from 'express-alb-mtls/testing';
-const check = (req: Request): ClientCertificate | undefined => req.clientCert; // the Request augmentation
+const check = (req: Request): AnyClientCertificate | undefined => req.clientCert; // the Request augmentation
 void check;
 ${BODY.replace('(req, res) =>', '(req: Request, res: Response) =>').replace(/server\.address\(\)\.port/, '(server.address() as { port: number }).port')
   .replace('req.clientCert.commonName', 'req.clientCert!.commonName')}`;

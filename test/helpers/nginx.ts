@@ -51,7 +51,8 @@ export interface NginxSetup {
   readonly appPort: number;
 }
 
-function config(lookup: { jsModule: string }, s: NginxSetup, port: number): string {
+/** The nginx configuration (exported for the docs check). */
+export function config(lookup: { jsModule: string }, s: NginxSetup, port: number): string {
   const p = (name: string): string => join(s.dir, name);
   return `load_module ${lookup.jsModule};
 daemon off;
@@ -84,11 +85,13 @@ http {
       proxy_set_header X-Amzn-Mtls-Clientcert-Serial-Number $ssl_client_serial;
       proxy_set_header X-Amzn-Mtls-Clientcert-Validity $alb_validity;
       proxy_set_header X-Amzn-Mtls-Clientcert-Leaf $ssl_client_escaped_cert;
-      # mtls({ source: 'nginx' }): ingress-nginx's names and variables.
+      # mtls({ source: 'nginx' }): ingress-nginx's names and variables (docs/front-doors/nginx.md).
+      # --- mtls ---
       proxy_set_header ssl-client-cert $ssl_client_escaped_cert;
       proxy_set_header ssl-client-verify $ssl_client_verify;
       proxy_set_header ssl-client-subject-dn $ssl_client_s_dn;
       proxy_set_header ssl-client-issuer-dn $ssl_client_i_dn;
+      # --- mtls ---
       # Brackets keep what HTTP would strip (a trailing escaped space) and show an empty subject.
       proxy_set_header X-Nginx-Subject "[$ssl_client_s_dn]";
       proxy_set_header X-Nginx-Issuer "[$ssl_client_i_dn]";

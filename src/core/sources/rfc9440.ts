@@ -22,7 +22,7 @@ export const RFC9440_HEADER_NAMES: Readonly<Record<Rfc9440Role, string>> = Objec
 
 /** A reader of one `Client-Cert` / `Client-Cert-Chain` pair, shared with the sources that embed RFC 9440. */
 export interface Rfc9440Reader {
-  /** The certificate, `undefined` when `cert` is absent or an empty byte sequence (Caddy's "none"). */
+  /** The certificate, `undefined` when `cert` is absent or an empty byte sequence (`::`, an empty template variable). */
   read(cert: string | undefined, chain: string | undefined, now: number): SourceResult | undefined;
 }
 
