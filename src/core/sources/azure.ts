@@ -11,7 +11,7 @@ import { chainFromDer } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { MtlsConfigError, MtlsError } from '../errors.js';
 import { booleanOption, enumOption } from '../options/readers.js';
-import { chainEngineFor, readDecoding, readHeaderNames } from './common.js';
+import { chainEngineFor, ownedNames, readDecoding, readHeaderNames } from './common.js';
 import { derFromBase64, tailSlot } from './encodings.js';
 import { verdictDecoder } from './nginx.js';
 import type { CertificateSource } from './source.js';
@@ -83,7 +83,7 @@ function appGateway(options: Record<string, unknown>): CertificateSource {
   const decode = verdictDecoder(chainEngineFor(options, 'azure', 'proxy'), names, false, readDecoding(options));
   const all = [names.cert, names.verify];
   return Object.freeze({
-    name: 'azure', owned: all, ownedPrefix: '', singletons: all, lists: [], usesHeaders: true,
+    name: 'azure', owned: ownedNames(names, APP_GATEWAY_HEADER_NAMES), ownedPrefix: '', singletons: all, lists: [], usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) => decode(req.headers, now),
   });
 }

@@ -12,7 +12,9 @@ import { serialsEqual } from '../der/serial.js';
 import type { CertificateStructure } from '../der/x509.js';
 import { MtlsError } from '../errors.js';
 import { fingerprint } from '../cert/certificate.js';
-import { chainEngineFor, checkDnHeader, crossCheckOption, malformed, MAX_FIELD_BYTES, readDecoding, readHeaderNames } from './common.js';
+import {
+  chainEngineFor, checkDnHeader, crossCheckOption, malformed, MAX_FIELD_BYTES, ownedNames, readDecoding, readHeaderNames,
+} from './common.js';
 import { tailSlot } from './encodings.js';
 import type { CertificateSource } from './source.js';
 
@@ -60,7 +62,7 @@ export function cloudFrontSource(options: Record<string, unknown>): CertificateS
   const { maxHeaderBytes } = readDecoding(options);
   const all = Object.values(n);
   return Object.freeze({
-    name: 'cloudfront', owned: all, ownedPrefix: 'cloudfront-viewer-cert-', singletons: all, lists: [], usesHeaders: true,
+    name: 'cloudfront', owned: ownedNames(n, CLOUDFRONT_HEADER_NAMES), ownedPrefix: 'cloudfront-viewer-cert-', singletons: all, lists: [], usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) => {
       const bag = req.headers;
       const present = headerValue(bag, n.present);

@@ -38,6 +38,15 @@ export function readHeaderNames<R extends string>(options: Record<string, unknow
   return Object.freeze(names) as Readonly<Record<R, string>>;
 }
 
+/**
+ * The names a source owns: the configured ones and the front door's defaults. A renamed configuration
+ * does not read a header under its default name, and removes it, so that code after the middleware
+ * cannot trust a client's copy either.
+ */
+export function ownedNames(names: Readonly<Record<string, string>>, defaults: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...Object.values(names), ...Object.values(defaults)])];
+}
+
 /** The own properties of `options` among `keys` that are set. */
 function pick(options: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);

@@ -14,7 +14,9 @@ import { readSubjectAltNames } from '../der/leaf-extensions.js';
 import { parsePemCertificates, urlDecodeHeader } from '../der/pem.js';
 import { MtlsError } from '../errors.js';
 import { integerOption } from '../options/readers.js';
-import { chainEngineFor, checkDnHeader, crossCheckOption, malformed, parseDnHeader, readDecoding, readHeaderNames } from './common.js';
+import {
+  chainEngineFor, checkDnHeader, crossCheckOption, malformed, ownedNames, parseDnHeader, readDecoding, readHeaderNames,
+} from './common.js';
 import { tailSlot } from './encodings.js';
 import type { CertificateSource, SourceResult } from './source.js';
 import { parseXfcc, unescapeXfcc, type XfccElement } from './xfcc.js';
@@ -180,7 +182,7 @@ export function envoySource(options: Record<string, unknown>): CertificateSource
     cacheMax: limits.cacheMax,
   });
   return Object.freeze({
-    name: 'envoy', owned: [xfcc], ownedPrefix: '', singletons: [xfcc], lists: [], usesHeaders: true,
+    name: 'envoy', owned: ownedNames({ xfcc }, ENVOY_HEADER_NAMES), ownedPrefix: '', singletons: [xfcc], lists: [], usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) => decode(req.headers, now),
   });
 }

@@ -8,7 +8,7 @@
  */
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { MtlsError } from '../errors.js';
-import { chainEngineFor, malformed, MAX_FIELD_BYTES, readDecoding, readHeaderNames } from './common.js';
+import { chainEngineFor, malformed, MAX_FIELD_BYTES, ownedNames, readDecoding, readHeaderNames } from './common.js';
 import { rfc9440Reader } from './rfc9440.js';
 import type { CertificateSource } from './source.js';
 
@@ -39,7 +39,7 @@ export function gcpSource(options: Record<string, unknown>): CertificateSource {
   const reader = rfc9440Reader(chainEngineFor(options, 'gcp', 'proxy'), { cert: n.leaf, chain: n.chain }, readDecoding(options));
   const all = [n.present, n.chainVerified, n.error, n.leaf, n.chain];
   return Object.freeze({
-    name: 'gcp', owned: all, ownedPrefix: '', singletons: all, lists: [], usesHeaders: true,
+    name: 'gcp', owned: ownedNames(n, GCP_HEADER_NAMES), ownedPrefix: '', singletons: all, lists: [], usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) => {
       const bag = req.headers;
       const present = flag(bag, n.present);

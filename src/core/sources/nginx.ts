@@ -9,7 +9,9 @@
 import { chainFromDer, type ChainEngine } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { MtlsError } from '../errors.js';
-import { chainEngineFor, checkDnHeader, crossCheckOption, malformed, MAX_FIELD_BYTES, readDecoding, readHeaderNames } from './common.js';
+import {
+  chainEngineFor, checkDnHeader, crossCheckOption, malformed, MAX_FIELD_BYTES, ownedNames, readDecoding, readHeaderNames,
+} from './common.js';
 import { decodeLoosePem, tailSlot } from './encodings.js';
 import type { CertificateSource, SourceResult } from './source.js';
 import type { SourceName } from '../types.js';
@@ -87,7 +89,7 @@ export function nginxSource(options: Record<string, unknown>, from: SourceName =
   const decode = verdictDecoder(chainEngineFor(options, from, 'proxy'), names, crossCheckOption(options), readDecoding(options));
   const all = [names.cert, names.verify, names.subject, names.issuer];
   return Object.freeze({
-    name: from, owned: all, ownedPrefix: '', singletons: all, lists: [], usesHeaders: true,
+    name: from, owned: ownedNames(names, NGINX_HEADER_NAMES), ownedPrefix: '', singletons: all, lists: [], usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) => decode(req.headers, now),
   });
 }

@@ -7,7 +7,7 @@
  */
 import { chainFromDer, type ChainEngine } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
-import { chainEngineFor, malformed, readDecoding, readHeaderNames } from './common.js';
+import { chainEngineFor, malformed, ownedNames, readDecoding, readHeaderNames } from './common.js';
 import { parseByteSequence, parseByteSequenceList, tailSlot, type EncodedCertificate } from './encodings.js';
 import type { CertificateSource, SourceResult } from './source.js';
 import type { SourceName } from '../types.js';
@@ -61,7 +61,7 @@ export function rfc9440Source(options: Record<string, unknown>, from: SourceName
   const names = readHeaderNames(options, RFC9440_HEADER_NAMES);
   const reader = rfc9440Reader(chainEngineFor(options, from, 'proxy'), names, readDecoding(options));
   return Object.freeze({
-    name: from, owned: [names.cert, names.chain], ownedPrefix: '', singletons: [names.cert], lists: [names.chain],
+    name: from, owned: ownedNames(names, RFC9440_HEADER_NAMES), ownedPrefix: '', singletons: [names.cert], lists: [names.chain],
     usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) =>
       reader.read(headerValue(req.headers, names.cert), headerValue(req.headers, names.chain), now),

@@ -9,7 +9,7 @@
 import { chainFromDer } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { urlDecodeHeader } from '../der/pem.js';
-import { chainEngineFor, malformed, readDecoding, readHeaderNames } from './common.js';
+import { chainEngineFor, malformed, ownedNames, readDecoding, readHeaderNames } from './common.js';
 import { derFromBase64, tailSlot } from './encodings.js';
 import type { CertificateSource } from './source.js';
 
@@ -32,7 +32,7 @@ export function traefikSource(options: Record<string, unknown>): CertificateSour
     return chainFromDer(certs.map((c) => c.der), certs.map((c) => c.pem), header);
   };
   return Object.freeze({
-    name: 'traefik', owned: [names.cert, names.info], ownedPrefix: '', singletons: [names.cert], lists: [], usesHeaders: true,
+    name: 'traefik', owned: ownedNames(names, TRAEFIK_HEADER_NAMES), ownedPrefix: '', singletons: [names.cert], lists: [], usesHeaders: true,
     decode: (req: { headers: HeaderBag }, now: number) => {
       const value = headerValue(req.headers, header);
       if (value === undefined || value === '') return undefined;
