@@ -23,9 +23,10 @@ export type MtlsEvent =
     readonly type: 'stripped';
     readonly req: IncomingMessage;
     /**
-     * `untrusted-peer`: the TCP peer is not a trusted proxy, so every mTLS header was removed.
-     * `unread`: certificate headers this configuration does not read (the other mode's header, or ALB's
-     * default names while `headerNames` renames them), removed so nothing downstream trusts them.
+     * `untrusted-peer`: the TCP peer is not a trusted proxy, so every certificate header was removed.
+     * `unread`: certificate headers this configuration does not read (ALB's other mode, a front door's
+     * default names while `headerNames` renames them, Traefik's info header), removed so nothing
+     * downstream trusts them.
      */
     readonly reason: 'untrusted-peer' | 'unread';
     /** Names (lowercase) of the headers removed. */
