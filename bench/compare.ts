@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import type { Express, RequestHandler } from 'express';
 import { loadFixtures, passthroughHeaders, readFixtures, verifyHeaders } from './fixtures.js';
 import { runLoad, ServerProcess } from './http/load.js';
-import { failed, randomDispatch, servePair, type RecordTime } from './http/paired-server.js';
+import { failed, randomDispatch, runTimed, servePair, type RecordTime } from './http/paired-server.js';
 import { markdownTable, median } from './stats.js';
 
 type Library = typeof import('../src/index.js');
@@ -63,17 +63,9 @@ async function insideApp(express: string, chains: RequestHandler[][], record: Re
   app.use((req, res, next) => {
     void req.headers; // built lazily by Node, and paid by every Express response anyway (see http/timing.ts)
     const which = Math.random() < 0.5 ? 0 : 1; // at random: see randomDispatch
-    const handlers = chains[which]!;
-    let failed: unknown;
-    const start = process.hrtime.bigint();
-    let index = 0;
-    const step = (error?: unknown): void => {
-      if (error !== undefined) failed = error;
-      else if (index < handlers.length) void handlers[index++]!(req, res, step);
-    };
-    step();
-    record(which, Number(process.hrtime.bigint() - start) / 1000);
-    if (failed !== undefined || req.clientCert === undefined) res.status(500).end();
+    const { us, error } = runTimed(chains[which]!, req, res);
+    record(which, us);
+    if (error !== undefined || req.clientCert === undefined) res.status(500).end();
     else next();
   });
   app.get('/', (_req, res) => { res.send('ok'); });

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { RequestHandler } from 'express';
 import { loadFixtures, readFixtures, verifyHeaders } from './fixtures.js';
 import { runLoad, ServerProcess } from './http/load.js';
-import { failed } from './http/paired-server.js';
+import { failed, runTimed } from './http/paired-server.js';
 import { markdownTable, median } from './stats.js';
 import { mtls, requireCN, type MtlsOptions } from '../src/index.js';
 import { frontDoorHeaders } from '../src/testing/index.js';
@@ -52,16 +52,8 @@ async function serve(express: string, index: number): Promise<void> {
   app.use((req, res, next) => {
     void req.headers;
     const which = Math.floor(Math.random() * chains.length);
-    const handlers = chains[which]!;
-    let error: unknown;
-    const start = process.hrtime.bigint();
-    let index = 0;
-    const step = (e?: unknown): void => {
-      if (e !== undefined) error = e;
-      else if (index < handlers.length) void handlers[index++]!(req, res, step);
-    };
-    step();
-    samples[which]!.push(Number(process.hrtime.bigint() - start) / 1000);
+    const { us, error } = runTimed(chains[which]!, req, res);
+    samples[which]!.push(us);
     if (error !== undefined || (which > 0 && req.clientCert === undefined)) res.status(500).end();
     else next();
   });

@@ -13,7 +13,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { Express } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { readFixtures } from '../fixtures.js';
 import { createApp, errorHandler, finalHandler } from './app.js';
 import { SCENARIOS } from './scenarios.js';
@@ -48,6 +48,22 @@ function summarize(samples: readonly number[][], unfinished: number, cpu: NodeJS
   const [a, b] = samples as [number[], number[]];
   const cpuPerRequestUs = (cpu.user + cpu.system) / (a.length + b.length);
   return { medianUs: [median(a), median(b)], meanUs: [mean(a), mean(b)], requests: [a.length, b.length], unfinished, cpuPerRequestUs };
+}
+
+/**
+ * Runs Express handlers one after the other on one request, synchronously, as Express would: the µs it
+ * took, and the error one passed to `next`, if any.
+ */
+export function runTimed(handlers: readonly RequestHandler[], req: Request, res: Response): { us: number; error: unknown } {
+  let error: unknown;
+  let index = 0;
+  const start = process.hrtime.bigint();
+  const step = (e?: unknown): void => {
+    if (e !== undefined) error = e;
+    else if (index < handlers.length) void handlers[index++]!(req, res, step);
+  };
+  step();
+  return { us: Number(process.hrtime.bigint() - start) / 1000, error };
 }
 
 /** Records one request's time (µs) for version 0 or 1. */

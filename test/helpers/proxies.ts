@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { freePort, portOpen } from './ports.js';
 import { join } from 'node:path';
 import { APACHE_MODULES, apacheConfig, caddyConfig, haproxyConfig, type ProxyFiles } from './proxy-configs.js';
 
@@ -57,22 +57,6 @@ export interface RunningProxy {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (bound, read, released: the proxy binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 /** Writes the key material; Apache and Caddy read files, HAProxy wants certificate and key in one. */
 function writeFiles(s: ProxySetup): ProxyFiles {
