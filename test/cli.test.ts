@@ -3,7 +3,7 @@
  * an echo target. Header values are checked against the openssl CLI and the certificates' own bytes.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
-import { startAlbEmulator, type AlbEmulator, type AlbEmulatorOptions } from '../src/testing/emulator/emulator.js';
+import { startAlbEmulator, type AlbEmulator, type AlbEmulatorOptions, type TlsRefusal } from '../src/testing/emulator/emulator.js';
 import { albMtls } from '../src/middleware.js';
 import { createTestPki, type TestCertificate, type TestPki } from '../src/testing/index.js';
 import { readOpensslFields } from './helpers/dn-corpus.js';
@@ -49,6 +49,11 @@ async function echoTarget(): Promise<{ url: string; seen: Seen[]; close(): Promi
 }
 
 const skip = skipWithoutOpenssl();
+
+/** The fields of `got` that `want` names. */
+function pick<T extends object>(got: T, want: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.keys(want).map((k) => [k, got[k as keyof T]])) as Partial<T>;
+}
 
 describe('ALB emulator', { skip }, () => {
   const dir = tempDir();
@@ -162,6 +167,55 @@ describe('ALB emulator', { skip }, () => {
     assert.equal(target.seen.length, before, 'an expired certificate breaking pathLenConstraint was forwarded');
   });
 
+  /** Starts an emulator that records its refusals; `next()` resolves with the next one. */
+  const recording = async (o: Partial<AlbEmulatorOptions>): Promise<{ e: AlbEmulator; next(): Promise<TlsRefusal> }> => {
+    const queue: TlsRefusal[] = [];
+    const waiting: Array<(r: TlsRefusal) => void> = [];
+    const e = await start({ ...o, onRefusal: (r) => (waiting.length > 0 ? waiting.shift()!(r) : queue.push(r)) });
+    return { e, next: () => (queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((resolve) => waiting.push(resolve))) };
+  };
+
+  test('every refusal is reported with its reason: verify mode, real TLS clients', async () => {
+    const { e, next } = await recording({});
+    const cases: Array<[TestCertificate | undefined, Partial<TlsRefusal>]> = [
+      [undefined, { reason: 'no-certificate', code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE', subject: undefined }],
+      [expired, { reason: 'leaf-expired', code: 'CERT_HAS_EXPIRED', subject: 'CN=old' }],
+      [stranger, { reason: 'untrusted', subject: 'CN=clientA' }],
+      [serverOnly, { reason: 'eku', code: 'INVALID_PURPOSE', subject: 'CN=clientA' }],
+    ];
+    for (const [cert, want] of cases) {
+      await assert.rejects(as(e, cert));
+      const got = await next();
+      assert.deepEqual(pick(got, want), want, `${cert?.subject ?? 'no certificate'}: ${JSON.stringify(got)}`);
+      assert.equal(got.client, '127.0.0.1');
+      assert.ok(got.message.length > 0);
+    }
+    await assert.rejects(send({ url: e.url + '/' })); // a client that does not trust the generated server certificate
+    assert.deepEqual(pick(await next(), { reason: 'handshake' }), { reason: 'handshake' });
+    await assert.rejects(send({ url: e.url.replace('https:', 'http:') + '/' }));
+    assert.deepEqual(pick(await next(), { reason: 'handshake', code: 'ERR_SSL_HTTP_REQUEST' }), { reason: 'handshake', code: 'ERR_SSL_HTTP_REQUEST' });
+    assert.equal((await as(e, clientA)).status, 200);
+  });
+
+  test('every refusal is reported with its reason: ignoreClientCertificateExpiry, where the emulator decides', async () => {
+    const serverOnlyExpired = await pki.issueClient({ subject: 'CN=clientA', eku: ['serverAuth'],
+      notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+    const { e, next } = await recording({ ignoreClientCertificateExpiry: true });
+    const cases: Array<[TestCertificate | undefined, Partial<TlsRefusal>]> = [
+      [undefined, { reason: 'no-certificate', subject: undefined }],
+      [stranger, { reason: 'untrusted', subject: 'CN=clientA' }],
+      [strangerExpired, { reason: 'untrusted', subject: 'CN=clientA' }],
+      [serverOnlyExpired, { reason: 'eku', subject: 'CN=clientA' }],
+    ];
+    for (const [cert, want] of cases) {
+      await assert.rejects(as(e, cert));
+      const got = await next();
+      assert.deepEqual(pick(got, want), want, `${cert?.subject ?? 'no certificate'}: ${JSON.stringify(got)}`);
+      assert.equal(got.client, '127.0.0.1');
+    }
+    assert.equal((await as(e, expired)).status, 200);
+  });
+
   test('passthrough forwards the chain the client sent, unverified; no certificate, no header', async () => {
     const e = await start({ mode: 'passthrough', trustStore: undefined });
     await as(e, clientA);
@@ -273,6 +327,7 @@ function runCli(args: string[]): CliRun {
         if (m) resolve(m);
       };
       child.stdout.on('data', check);
+      check();
       void exited.then(() => reject(new Error(`exited before printing ${pattern}: ${stderr}`)));
     }),
   };
@@ -320,6 +375,51 @@ describe('express-alb-mtls proxy (the bin)', { skip }, () => {
     assert.match(camel.stderr, /Unknown option '--trustStore'\. Did you mean "--trust-store"\?/);
     assert.equal(far.code, 2);
     assert.doesNotMatch(far.stderr, /Did you mean/);
+  });
+
+  test('logs why each TLS connection was refused (curl as the client), in verify mode and with --ignore-client-certificate-expiry, even with --quiet', async (t) => {
+    const hasCurl = await new Promise<boolean>((resolve) => execFile('curl', ['--version'], (error) => resolve(!error)));
+    if (!hasCurl) return t.skip('curl is not installed');
+    const pki = await createTestPki();
+    const other = await createTestPki();
+    const past = { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') };
+    const certs = {
+      expired: await pki.issueClient({ subject: 'CN=old', ...past }),
+      stranger: await other.issueClient({ subject: 'CN=stranger' }),
+      serverOnly: await pki.issueClient({ subject: 'CN=server-only', eku: ['serverAuth'], ...past }),
+    };
+    writeFileSync(join(dir, 'ca.pem'), pki.trustStorePem);
+    for (const [name, cert] of Object.entries(certs)) {
+      writeFileSync(join(dir, `${name}.pem`), cert.chainPem);
+      writeFileSync(join(dir, `${name}.key`), cert.keyPem);
+    }
+    const target = await echoTarget();
+    const client = (url: string, name?: string): Promise<void> => new Promise((resolve) => {
+      execFile('curl', ['-sk', '--max-time', '5', ...(name ? ['--cert', join(dir, `${name}.pem`), '--key', join(dir, `${name}.key`)] : []), url],
+        () => resolve());
+    });
+    for (const extra of [[], ['--ignore-client-certificate-expiry']]) {
+      const run = runCli(['proxy', '--port', '0', '--quiet', '--target', target.url, '--trust-store', join(dir, 'ca.pem'), ...extra]);
+      try {
+        const url = (await run.waitFor(/listening on (https:\/\/\S+)/))[1]! + '/';
+        const expect: Array<[keyof typeof certs | undefined, RegExp]> = [
+          [undefined, /refused TLS connection from 127\.0\.0\.1: no-certificate: /],
+          ['stranger', /refused TLS connection from 127\.0\.0\.1: untrusted: .*subject "CN=stranger"/],
+          ['serverOnly', /refused TLS connection from 127\.0\.0\.1: eku: .*subject "CN=server-only"/],
+        ];
+        if (extra.length === 0) expect.push(['expired', /refused TLS connection from 127\.0\.0\.1: leaf-expired: .*CERT_HAS_EXPIRED.*subject "CN=old"/]);
+        for (const [name, line] of expect) {
+          await client(url, name);
+          await run.waitFor(line).catch((error: Error) => { throw new Error(`${error.message}\n${run.output().stdout}`); });
+        }
+        assert.equal(target.seen.length, 0, 'a refused client reached the target');
+      } finally {
+        run.interrupt();
+        await run.exited;
+      }
+      assert.equal(await run.exited, 0, run.output().stderr);
+    }
+    await target.close();
   });
 
   test('runs, forwards, and stops on SIGINT with status 0', async () => {

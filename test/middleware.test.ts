@@ -10,6 +10,7 @@ import { albMtls, type MtlsEvent } from '../src/index.js';
 import { appWith, EXPRESS_VERSIONS } from './helpers/apps.js';
 import { issueCert, makeCa, opensslAlbHeaders, type TestCert } from './helpers/certs.js';
 import { skipWithoutOpenssl, tempDir } from './helpers/openssl.js';
+import { captureWarnings } from './helpers/warnings.js';
 
 const skip = skipWithoutOpenssl();
 
@@ -150,9 +151,9 @@ describe('albMtls() verify mode', { skip }, () => {
       test('onEvent reports rejections with the error, and a throwing hook does not break requests', async () => {
         const events: MtlsEvent[] = [];
         const app = appWith(create, albMtls({ onEvent: (e) => { events.push(e); throw new Error('hook bug'); } }));
-        const warned = new Promise((resolve) => process.once('warning', resolve));
-        await request(app).get('/').set({ ...goodHeaders, 'x-amzn-mtls-clientcert-serial-number': 'XYZ' }).expect(400);
-        await warned;
+        const warnings = await captureWarnings(() =>
+          request(app).get('/').set({ ...goodHeaders, 'x-amzn-mtls-clientcert-serial-number': 'XYZ' }).expect(400));
+        assert.deepEqual(warnings.map((w) => [w.code, w.message]), [['EXPRESS_ALB_MTLS_ONEVENT', 'onEvent threw: hook bug']]);
         assert.equal(events[0]?.type === 'rejected' && events[0].error.code, 'ERR_MTLS_MALFORMED_HEADER');
       });
 

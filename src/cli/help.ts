@@ -45,7 +45,9 @@ Options:
                           routing.http.request.x_amzn_mtls_clientcert_*.header_name do. Roles:
                           subject, issuer, serial-number, validity, leaf, chain. Repeatable.
   --idle-timeout <s>      Seconds to wait for the target before answering 504. Default 60.
-  --quiet                 Do not print a line per request.
+  --quiet                 Do not print a line per request. Refused TLS connections are still
+                          reported, each with its reason (no-certificate, untrusted, expired,
+                          leaf-expired, eku, ..., or handshake).
   -h, --help              Show this help.
 
 Exit status: 0 after Ctrl-C, 1 when the listener cannot start, 2 for bad usage.

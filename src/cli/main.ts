@@ -6,6 +6,7 @@
 import { parseProxyArgs, UsageError, type ProxyArgs } from './args.js';
 import { startAlbEmulator, type AlbEmulator } from '../testing/emulator/emulator.js';
 import type { AccessLogEntry } from '../testing/emulator/options.js';
+import { refusalLine } from '../testing/emulator/refusal.js';
 import { MAIN_HELP, PROXY_HELP } from './help.js';
 
 /** Where the command writes, and how it waits for Ctrl-C (replaceable in tests). */
@@ -50,7 +51,8 @@ async function runProxy(argv: readonly string[], io: CliIo): Promise<number> {
     proxy = await startAlbEmulator({
       ...args.options,
       onRequest: args.quiet ? undefined : (entry) => io.out(accessLine(entry)),
-      onTlsError: args.quiet ? undefined : (error) => io.out(`refused TLS connection: ${(error as NodeJS.ErrnoException).code ?? error.message}\n`),
+      // Refusals are reported even with --quiet: they are why a client got no answer at all.
+      onRefusal: (refusal) => io.out(`${new Date().toISOString()} ${refusalLine(refusal)}\n`),
     });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(error.message);

@@ -17,5 +17,5 @@ export {
 export type { StringEncoding, SubjectAttribute, SubjectInput } from './pki-der.js';
 export type { SanInput } from './pki-extensions.js';
 export type { KeyAlgorithm } from './pki-sign.js';
-export { startAlbEmulator, type AlbEmulator } from './emulator/emulator.js';
+export { startAlbEmulator, type AlbEmulator, type TlsRefusal, type TlsRefusalReason } from './emulator/emulator.js';
 export type { AccessLogEntry, AlbEmulatorOptions } from './emulator/options.js';

@@ -10,11 +10,13 @@ import type { TLSSocket } from 'node:tls';
 import { albHeaders } from '../alb-headers.js';
 import { toPem } from '../../core/der/pem.js';
 import { acceptIgnoringExpiry, emulatorTrustStore, peerChain } from './client-cert.js';
+import { certificateRefusal, socketAddress, tlsErrorRefusal, type SeenConnection } from './refusal.js';
 import { albErrorPage, clientAddress, forward, upstreamHeaders, type ForwardTarget } from './forward.js';
 import { checkEmulatorOptions, serverCredentials, type AlbEmulatorOptions, type CheckedEmulatorOptions } from './options.js';
 import { ownOptions } from '../../core/options/own.js';
 
 export type { AccessLogEntry, AlbEmulatorOptions } from './options.js';
+export type { TlsRefusal, TlsRefusalReason } from './refusal.js';
 
 /** A running emulator. */
 export interface AlbEmulator {
@@ -66,26 +68,54 @@ interface Listener {
   readonly refused: WeakSet<TLSSocket>;
 }
 
-/** The HTTPS server: verify mode lets Node's TLS decide, except with the expiry exemption, decided here. */
+/**
+ * Node destroys a socket whose certificate its TLS refused before any public event sees it, then reports
+ * only `ECONNRESET` with the socket's `authorizationError`; by then the presented chain and the address are
+ * gone. `keylog` is the one public server event emitted for every connection during the handshake: it is
+ * used here only to get hold of the socket (its address, and a `secure` listener that runs before Node's and
+ * keeps the presented chain). The key material itself is dropped.
+ */
+function watchHandshakes(server: https.Server): WeakMap<TLSSocket, SeenConnection> {
+  const seen = new WeakMap<TLSSocket, SeenConnection>();
+  server.on('keylog', (_line: Buffer, socket: TLSSocket) => {
+    if (seen.has(socket)) return;
+    const entry: SeenConnection = { client: socketAddress(socket), chain: undefined };
+    seen.set(socket, entry);
+    socket.prependOnceListener('secure', () => { entry.chain = peerChain(socket); });
+  });
+  return seen;
+}
+
+/**
+ * The HTTPS server: verify mode lets Node's TLS decide, except with the expiry exemption, decided here.
+ * Every refusal is reported to `onRefusal` with the reason in the library's terms.
+ */
 function createListener(options: AlbEmulatorOptions, config: CheckedEmulatorOptions, cert: string | Uint8Array,
   key: string | Uint8Array): Listener {
   const verify = config.mode === 'verify';
   const trustPems = config.trustStore.map((der: Uint8Array) => toPem(der));
   const ignoreExpiry = verify && options.ignoreClientCertificateExpiry === true;
-  const store = ignoreExpiry ? emulatorTrustStore(trustPems) : undefined;
+  const store = verify ? emulatorTrustStore(trustPems) : undefined;
   const server = https.createServer({
     cert: asTlsInput(cert), key: asTlsInput(key), requestCert: true, minVersion: 'TLSv1.2',
     rejectUnauthorized: verify && !ignoreExpiry, ...(verify ? { ca: trustPems } : {}),
   });
+  const onRefusal = options.onRefusal;
+  const seen = onRefusal ? watchHandshakes(server) : undefined;
   const refused = new WeakSet<TLSSocket>();
   // Before the HTTP layer's own listener, and remembered: a TLS 1.3 client sends its request right behind
   // its Finished message, and the HTTP parser may already hold it when the socket is destroyed.
   server.prependListener('secureConnection', (socket: TLSSocket) => {
     if (!ignoreExpiry || acceptIgnoringExpiry(socket, store)) return;
     refused.add(socket);
+    const code = socket.authorizationError ? String(socket.authorizationError) : undefined;
+    onRefusal?.(certificateRefusal({ client: socketAddress(socket), chain: peerChain(socket) }, code, store, { ignoreExpiry: true }));
     socket.destroy();
   });
-  server.on('tlsClientError', (error) => options.onTlsError?.(error));
+  server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
+    options.onTlsError?.(error);
+    onRefusal?.(tlsErrorRefusal(error, socket, seen?.get(socket), store));
+  });
   return { server, refused };
 }
 

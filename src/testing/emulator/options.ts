@@ -7,6 +7,7 @@ import type { HeaderRole } from '../../core/alb/headers.js';
 import { readCertificates, type CertificateInput } from '../alb-headers.js';
 import { createTestPki } from '../pki.js';
 import { ownOptions } from '../../core/options/own.js';
+import type { TlsRefusal } from './refusal.js';
 
 /** One forwarded request, for logs. */
 export interface AccessLogEntry {
@@ -46,8 +47,14 @@ export interface AlbEmulatorOptions {
   readonly idleTimeout?: number;
   /** Called after each request with what was forwarded and answered. */
   readonly onRequest?: (entry: AccessLogEntry) => void;
-  /** Called for each refused or failed TLS handshake. */
+  /** Called with Node's error for each failed TLS handshake and each certificate Node's TLS refused. */
   readonly onTlsError?: (error: Error) => void;
+  /**
+   * Called for each refused TLS connection, in every mode, with why: the library's path validation reason
+   * (`untrusted`, `expired`, `leaf-expired`, `eku`, ...), `no-certificate` or `handshake`, a message, OpenSSL's
+   * or Node's code, and the client's address and certificate subject when known.
+   */
+  readonly onRefusal?: (refusal: TlsRefusal) => void;
 }
 
 /** Options after validation. */
