@@ -1,5 +1,5 @@
 /**
- * The TypeScript in the docs compiles: every ```ts block of README.md and docs/*.md becomes a module in a
+ * The TypeScript in the docs compiles: every ```ts block of README.md and of the .md files under docs/ becomes a module in a
  * temporary directory, type-checked with tsc against the library's own types (`express-alb-mtls` and
  * `express-alb-mtls/testing` mapped to src/ with `paths`), under the settings docs/typescript.md gives
  * consumers (strict, module nodenext, an ESM package). Names a snippet takes for granted (`app`, `handler`,
@@ -45,7 +45,8 @@ interface Block {
 }
 
 function docFiles(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).sort()
+    .map((f) => `docs/${f}`);
   return ['README.md', ...docs];
 }
 
