@@ -1,6 +1,6 @@
 /** Option typos and wrong types are compile errors, for albMtls() and decodeAlbHeaders(). */
 import type { IncomingMessage } from 'node:http';
-import { albMtls, decodeAlbHeaders, MtlsError, type AnyClientCertificate, type ClientCertificate, type MtlsErrorCode } from '../../src/index.js';
+import { albMtls, decodeAlbHeaders, mtls, MtlsError, type AnyClientCertificate, type ClientCertificate, type MtlsErrorCode } from '../../src/index.js';
 import type { Equals, Expect } from './assert.js';
 
 albMtls();
@@ -66,3 +66,19 @@ decodeAlbHeaders({ 'x-amzn-mtls-clientcert-subject': 42 });
 new MtlsError('ERR_MTLS_CERT_FORBIDDEN', { cause: 'detail' });
 // @ts-expect-error codes are a closed union
 new MtlsError('ERR_MTLS_UNKNOWN');
+
+// mtls({ source }): each source's options, and no other's.
+mtls({ source: 'envoy', hops: 2, crossCheck: false, headerNames: { xfcc: 'x-xfcc' } });
+mtls({ source: 'azure', mode: 'app-service', fingerprints: ['AB'], trustStore: 'pem' });
+mtls({ source: 'gcp', headerNames: { chainVerified: 'x-verified' } });
+mtls({ source: 'tls', required: true, trustStore: 'pem' });
+// @ts-expect-error hops is Envoy's
+mtls({ source: 'nginx', hops: 2 });
+// @ts-expect-error a role the source does not have
+mtls({ source: 'rfc9440', headerNames: { verify: 'x' } });
+// @ts-expect-error the tls source reads no headers, so trusts no proxy
+mtls({ source: 'tls', trustedProxies: '10.0.0.1' });
+// @ts-expect-error source is required
+mtls({ required: true });
+// @ts-expect-error an unknown source
+mtls({ source: 'haproxy' });
