@@ -81,6 +81,34 @@ void check;
 ${BODY.replace('(req, res) =>', '(req: Request, res: Response) =>').replace(/server\.address\(\)\.port/, '(server.address() as { port: number }).port')
   .replace('req.clientCert.commonName', 'req.clientCert!.commonName')}`;
 
+// The TypeScript consumers: the tsconfig.json docs/typescript.md gives, in an ESM and a CommonJS package.
+const TS_CJS = `${TS.split('\n').filter((l) => l.startsWith('import ')).join('\n')}
+${TS.split('\n').filter((l) => !l.startsWith('import ') && !l.startsWith('void check') && !l.startsWith('const check')).join('\n')
+    .replace(/^const pki = /m, '(async () => {\nconst pki = ')}
+})();
+`;
+
+/** The one tsconfig.json of docs/typescript.md. */
+function documentedTsconfig(): { compilerOptions: Record<string, unknown> } {
+  const doc = readFileSync(join(ROOT, 'docs', 'typescript.md'), 'utf8');
+  const blocks = [...doc.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((m) => m[1]!).filter((b) => b.includes('compilerOptions'));
+  assert.equal(blocks.length, 1, 'docs/typescript.md should show exactly one tsconfig.json');
+  return JSON.parse(blocks[0]!) as { compilerOptions: Record<string, unknown> };
+}
+
+/** A TypeScript project in `dir/name` (sharing `dir`'s node_modules) with the documented settings. */
+function tsProject(dir: string, name: string, type: 'module' | 'commonjs', source: string): string {
+  const project = join(dir, name);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name, private: true, type }));
+  const documented = documentedTsconfig();
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    ...documented, compilerOptions: { ...documented.compilerOptions, outDir: 'out' }, files: ['app.ts'],
+  }));
+  writeFileSync(join(project, 'app.ts'), source);
+  return project;
+}
+
 function packOnce(): string {
   if (!existsSync(join(ROOT, 'dist', 'index.js'))) run('npm', ['run', 'build'], ROOT);
   const out = tempDir('pack');
@@ -102,6 +130,8 @@ function consumer(tarball: string, express: string): string {
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, types: ['node'], outDir: 'out', skipLibCheck: false },
     files: ['app.mts'],
   }));
+  tsProject(dir, 'ts-esm', 'module', TS);
+  tsProject(dir, 'ts-cjs', 'commonjs', TS_CJS);
   return dir;
 }
 
@@ -115,6 +145,46 @@ describe('the packed package', { timeout: 900_000 }, () => {
     const files = run('tar', ['-tzf', tarball], ROOT).split('\n');
     assert.ok(files.includes('package/dist/cli.js'));
     assert.ok(!files.some((f) => f.startsWith('package/dist/cli.cjs')), 'dist/cli.cjs is shipped');
+  });
+
+  test('package.json names the repository, homepage and issue tracker, one URL form', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      repository: { type: string; url: string }; homepage: string; bugs: { url: string };
+    };
+    const REPO = 'https://github.com/express-alb-mtls/express-alb-mtls';
+    assert.deepEqual(manifest.repository, { type: 'git', url: `git+${REPO}.git` });
+    assert.equal(manifest.homepage, `${REPO}#readme`);
+    assert.equal(manifest.bugs.url, `${REPO}/issues`);
+    for (const doc of ['README.md', 'CHANGELOG.md', 'SECURITY.md']) {
+      for (const [url] of readFileSync(join(ROOT, doc), 'utf8').matchAll(/https:\/\/github\.com\/[^\s)]+/g)) {
+        assert.ok(url.startsWith(REPO + '/'), `${doc}: ${url} is not under ${REPO}`);
+      }
+    }
+  });
+
+  test('every relative link of the shipped Markdown points to a shipped file (the registry page and node_modules readers)', () => {
+    const files = new Set(run('tar', ['-tzf', tarball], ROOT).split('\n').map((f) => f.replace(/^package\//, '')));
+    const broken: string[] = [];
+    for (const doc of [...files].filter((f) => f.endsWith('.md'))) {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:|^#/.test(target!)) continue;
+        const path = join(dirname(doc), target!.replace(/#.*$/, '')).split('\\').join('/');
+        if (!files.has(path)) broken.push(`${doc}: ${target}`);
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
+
+  test('the main entry loads neither pkijs nor asn1js: only the testing kit and the CLI do (the README says so)', () => {
+    const imports = (file: string): string[] =>
+      [...readFileSync(join(ROOT, 'dist', file), 'utf8').matchAll(/(?:from |require\(|import\()\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+    for (const file of ['index.js', 'index.cjs']) {
+      const loaded = imports(file);
+      assert.ok(loaded.includes('proxy-addr'), `${file}: the import scan found nothing`);
+      assert.deepEqual(loaded.filter((m) => /^(pkijs|asn1js)$/.test(m)), [], file);
+    }
+    for (const file of ['testing.js', 'testing.cjs', 'cli.js']) assert.ok(imports(file).includes('pkijs'), file);
   });
 
   test('publint finds nothing', () => {
@@ -141,6 +211,14 @@ describe('the packed package', { timeout: 900_000 }, () => {
         run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
         assert.match(run('node', [join('out', 'app.mjs')], dir), /^ok /);
       });
+      for (const [project, emitted] of [['ts-esm', /^import express from 'express';/m], ['ts-cjs', /require\("express-alb-mtls\/testing"\)/]] as const) {
+        test(`TypeScript with docs/typescript.md's tsconfig.json, ${project === 'ts-esm' ? '"type": "module"' : 'CommonJS'}: type-checks, emits ${project === 'ts-esm' ? 'ESM' : 'require()'}, runs`, () => {
+          const cwd = join(dir, project);
+          run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], cwd);
+          assert.match(readFileSync(join(cwd, 'out', 'app.js'), 'utf8'), emitted);
+          assert.match(run('node', [join('out', 'app.js')], cwd), /^ok /);
+        });
+      }
     });
   }
 });
