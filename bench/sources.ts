@@ -1,9 +1,10 @@
 /**
- * `npm run bench:sources`: the warm cost of every front door. For each source, one server mounts
- * `mtls({ source })` + `requireCN('clientA')` and runs it, or nothing (bare Express), at random for every
- * request; the requests carry that source's headers for one certificate, as its front door writes them.
- * The time inside the chain is recorded, and compared with bare Express's CPU per request in the same run
- * (the server's whole CPU per request, less the mean time inside the chain).
+ * `npm run bench:sources`: the warm cost of every front door, all in one server so that the figures share
+ * the machine's state. The server mounts, for each source, `mtls({ source })` + `requireCN('clientA')`, and
+ * bare Express (no handler). The load cycles through them: each request carries one source's headers for
+ * one certificate, as its front door writes them, and a header naming the chain to run. The time inside
+ * each chain is recorded, less bare's (the timers' own floor), and compared with ALB's and with bare
+ * Express's CPU per request (the server's whole CPU per request, less the mean time inside the chains).
  *
  *   npm run bench:sources -- --rounds 5 --requests 30000 --express 5
  * @module
@@ -43,15 +44,17 @@ function headersFor(index: number, leaf: string): Record<string, string> {
 }
 const PARTIAL = 3;
 
-async function serve(express: string, index: number): Promise<void> {
+const CHAIN_HEADER = 'x-bench-chain';
+
+async function serve(express: string): Promise<void> {
   const { default: createApp } = express === '4' ? await import('express4') : await import('express');
   const app = (createApp as unknown as () => import('express').Express)();
-  const chains: RequestHandler[][] = [[], [mtls(CHAINS[index]![1]!), requireCN('clientA')]];
+  const chains: RequestHandler[][] = CHAINS.map(([, options]) => (options ? [mtls(options), requireCN('clientA')] : []));
   let samples: number[][] = chains.map(() => []);
   let cpuStart = process.cpuUsage();
   app.use((req, res, next) => {
     void req.headers;
-    const which = Math.floor(Math.random() * chains.length);
+    const which = Number(req.headers[CHAIN_HEADER]);
     const { us, error } = runTimed(chains[which]!, req, res);
     samples[which]!.push(us);
     if (error !== undefined || (which > 0 && req.clientCert === undefined)) res.status(500).end();
@@ -87,41 +90,41 @@ async function main(): Promise<void> {
   } });
   await loadFixtures(2000, (line) => console.error(line));
   const leaf = readFixtures().ecdsa.leaf;
-  const results: Stats[][] = [];
-  for (let index = 1; index < CHAINS.length; index++) {
-    const headers = headersFor(index, leaf);
-    const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.express!, String(index)]);
-    const perRound: Stats[] = [];
-    try {
-      const load = { amount: Number(values.requests), maxSeconds: 120, connections: Number(values.connections), headersFor: () => headers };
-      await runLoad(server.port, load);
-      for (let round = 0; round < Number(values.rounds); round++) {
-        await server.ask({ type: 'reset' });
-        const result = await runLoad(server.port, load);
-        if (result.non2xx > 0 || result.errors > 0) throw new Error(`${CHAINS[index]![0]}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-        perRound.push((await server.ask({ type: 'stats' }) as unknown as { sources: Stats }).sources);
-      }
-    } finally {
-      await server.stop();
+  // Request i runs chain i mod n; bare Express gets ALB's headers (it reads none).
+  const sets = CHAINS.map((_, index) => ({ ...headersFor(index === 0 ? 1 : index, leaf), [CHAIN_HEADER]: String(index) }));
+  const server = await ServerProcess.fork(fileURLToPath(import.meta.url), ['--serve', values.express!]);
+  const rounds: Stats[] = [];
+  try {
+    const load = { amount: Number(values.requests), maxSeconds: 180, connections: Number(values.connections), headersFor: (i: number) => sets[i % sets.length]! };
+    await runLoad(server.port, load);
+    for (let round = 0; round < Number(values.rounds); round++) {
+      await server.ask({ type: 'reset' });
+      const result = await runLoad(server.port, load);
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      rounds.push((await server.ask({ type: 'stats' }) as unknown as { sources: Stats }).sources);
     }
-    results.push(perRound);
+  } finally {
+    await server.stop();
   }
-  report(results, values.express!);
+  report(rounds, values.express!);
 }
 
-function report(results: ReadonlyArray<readonly Stats[]>, express: string): void {
-  const rows = results.map((rounds, i) => {
-    // Bare Express's CPU per request: the whole process's, less the mean time spent inside the chain.
-    const bare = rounds.map((r) => r.cpuPerRequestUs - r.insideMean);
-    const inside = rounds.map((r) => r.medians[1]! - r.medians[0]!);
-    const share = inside.map((us, k) => (us / bare[k]!) * 100);
-    const sorted = [...share].sort((a, b) => a - b);
-    return [CHAINS[i + 1]![0], median(inside).toFixed(2), median(bare).toFixed(1),
-      `${median(share).toFixed(2)} % (${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})`];
+function report(rounds: readonly Stats[], express: string): void {
+  // Bare Express's CPU per request: the whole process's, less the mean time spent inside the chains.
+  const bare = rounds.map((r) => r.cpuPerRequestUs - r.insideMean);
+  const inside = (r: Stats, i: number): number => r.medians[i]! - r.medians[0]!;
+  const range = (xs: number[], digits: number): string => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `${median(xs).toFixed(digits)} (${sorted[0]!.toFixed(digits)}–${sorted.at(-1)!.toFixed(digits)})`;
+  };
+  const rows = CHAINS.slice(1).map(([name], k) => {
+    const i = k + 1;
+    return [name, range(rounds.map((r) => inside(r, i)), 2), range(rounds.map((r) => inside(r, i) / inside(r, 1)), 2),
+      range(rounds.map((r, n) => (inside(r, i) / bare[n]!) * 100), 2)];
   });
-  console.log(`**Warm cost per source, Express ${express}, ${results[0]?.length ?? 0} rounds per source**\n`);
-  console.log(markdownTable(['source (mtls + requireCN)', 'inside, µs (median)', 'bare Express CPU µs/request', 'inside ÷ bare (median, range)'], rows));
+  console.log(`**Warm cost per source, Express ${express}, ${rounds.length} rounds; bare Express ${median(bare).toFixed(1)} µs CPU per request**\n`);
+  console.log(markdownTable(['source (mtls + requireCN)', 'inside, µs', '× alb', '% of bare Express CPU'], rows));
 }
 
-if (process.argv[2] === '--serve') serve(process.argv[3] ?? '5', Number(process.argv[4])).catch(failed);
+if (process.argv[2] === '--serve') serve(process.argv[3] ?? '5').catch(failed);
 else await main();

@@ -22,8 +22,10 @@ export interface DecodedChain {
 
 /** What a front door forwarded for one request, before any decoding. */
 export interface ChainEvidence {
-  /** Every header value the verdict depends on, joined: a cache hit needs it identical. */
+  /** The certificate header's value: a cache hit needs it identical. */
   readonly value: string;
+  /** The other header values the verdict depends on (side headers the check compares): identical too. */
+  readonly sides?: readonly (string | undefined)[];
   /** A short string that differs from leaf to leaf (the end of the leaf's encoding): the cache slot. */
   readonly slot: string;
   /** The header reported in errors. */
@@ -116,6 +118,21 @@ function computeEntry(config: EngineConfig, evidence: ChainEvidence, now: number
   return { ok: true, certificate: certificateOf(chain, evidence.header, 'local', config.from), leaf, expires: result.expires };
 }
 
+/** A cached verdict and the exact header values it is for. */
+interface Slot {
+  readonly value: string;
+  readonly sides: readonly (string | undefined)[] | undefined;
+  readonly entry: Entry;
+}
+
+function sameEvidence(slot: Slot, evidence: ChainEvidence): boolean {
+  if (slot.value !== evidence.value) return false;
+  const a = slot.sides;
+  const b = evidence.sides;
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((side, i) => side === b[i]);
+}
+
 /**
  * A chain engine. A success is cached until the earliest CA `notAfter` of the path or the CRLs'
  * `nextUpdate` (forever without a trust store), a refusal for 10 seconds; the leaf's own validity is
@@ -123,11 +140,11 @@ function computeEntry(config: EngineConfig, evidence: ChainEvidence, now: number
  */
 export function createChainEngine(config: EngineConfig): ChainEngine {
   const { cacheMax, checkValidity, clockToleranceMs } = config.decode;
-  const cache = cacheMax === false ? undefined : new LRUCache<string, { value: string; entry: Entry }>({ max: cacheMax });
+  const cache = cacheMax === false ? undefined : new LRUCache<string, Slot>({ max: cacheMax });
   return (evidence, now) => {
     const cacheable = cache !== undefined && evidence.value.length <= MAX_CACHED_LENGTH;
     const slot = cacheable ? cache.get(evidence.slot) : undefined;
-    let entry = slot !== undefined && slot.value === evidence.value ? slot.entry : undefined;
+    let entry = slot !== undefined && sameEvidence(slot, evidence) ? slot.entry : undefined;
     const cached = entry !== undefined && now <= entry.expires;
     if (!cached) {
       try {
@@ -136,7 +153,7 @@ export function createChainEngine(config: EngineConfig): ChainEngine {
         if (!(error instanceof MtlsError)) throw error;
         entry = { ok: false, code: error.code, cause: error.cause, expires: now + FAILURE_TTL_MS };
       }
-      if (cacheable) cache.set(evidence.slot, { value: evidence.value, entry });
+      if (cacheable) cache.set(evidence.slot, { value: evidence.value, sides: evidence.sides, entry });
     }
     if (!entry!.ok) throw new MtlsError(entry!.code, { header: evidence.header, cause: entry!.cause });
     if (checkValidity) checkLeaf(entry!.leaf, evidence.header, now, clockToleranceMs);

@@ -75,10 +75,13 @@ export function cloudFrontSource(options: Record<string, unknown>): CertificateS
       if (pem === undefined) {
         throw new MtlsError('ERR_MTLS_INCOMPLETE_HEADERS', { header: n.pem, cause: `${n.pem} is missing: add it to the origin request policy` });
       }
-      const sides: Sides = checks ? Object.fromEntries((['subject', 'issuer', 'serialNumber', 'sha256', 'validity'] as const)
-        .map((role) => [role, headerValue(bag, n[role])])) : {};
+      const sides: Sides = checks ? {
+        subject: headerValue(bag, n.subject), issuer: headerValue(bag, n.issuer), serialNumber: headerValue(bag, n.serialNumber),
+        sha256: headerValue(bag, n.sha256), validity: headerValue(bag, n.validity),
+      } : {};
       return engine({
-        value: [pem, ...Object.values(sides)].join('\n'), slot: tailSlot(pem, pem.indexOf('-----END')), header: n.pem,
+        value: pem, sides: [sides.subject, sides.issuer, sides.serialNumber, sides.sha256, sides.validity],
+        slot: tailSlot(pem, pem.lastIndexOf('-----END')), header: n.pem,
         decode: () => {
           checkSize(pem, n.pem, maxHeaderBytes);
           const [leaf] = parsePemCertificates(urlDecodeHeader(pem, n.pem), n.pem, 1);

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { chainFromDer, type ChainEngine, type DecodedChain } from '../cert/chain-engine.js';
+import { chainFromDer, type ChainEngine, type ChainEvidence, type DecodedChain } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { createPartialCertificate } from '../cert/partial.js';
 import { readSubjectAltNames } from '../der/leaf-extensions.js';
@@ -19,6 +19,7 @@ import {
 } from './common.js';
 import { tailSlot } from './encodings.js';
 import type { CertificateSource, SourceResult } from './source.js';
+import type { PartialClientCertificate } from '../types.js';
 import { parseXfcc, unescapeXfcc, type XfccElement } from './xfcc.js';
 
 /** Envoy's name. */
@@ -107,7 +108,7 @@ function decisiveElement(value: string, c: Config): XfccElement {
   return elements[elements.length - c.hops]!;
 }
 
-function partial(f: Fields, c: Config): SourceResult {
+function partialCertificate(f: Fields, c: Config): PartialClientCertificate {
   if (f.single.get('hash') === undefined) throw malformed(c.header, 'the element carries neither Cert, Chain nor Hash');
   if (c.verifiesLocally) {
     throw new MtlsError('ERR_MTLS_INCOMPLETE_HEADERS', { header: c.header, cause: 'trustStore is set but the element carries no Cert or Chain to verify' });
@@ -116,59 +117,54 @@ function partial(f: Fields, c: Config): SourceResult {
     const raw = f.single.get(key);
     return raw === undefined ? undefined : parseDnHeader(raw, c.header);
   };
-  const certificate = createPartialCertificate({
+  return createPartialCertificate({
     subject: dn('subject'), issuer: dn('issuer'), sha256Hex: f.single.get('hash'), dns: f.dns, uri: f.uri,
     from: 'envoy', verifiedBy: 'proxy',
   });
-  return { certificate, cached: false };
 }
 
-/** The decisive element of a header value, and its fields. */
+/** What a header value says: the chain evidence for the engine, or a partial certificate. */
 interface Parsed {
   readonly value: string;
-  readonly element: XfccElement;
-  readonly fields: Fields;
+  readonly evidence?: ChainEvidence;
+  readonly partial?: PartialClientCertificate;
+}
+
+function analyse(value: string, c: Config): Parsed {
+  const element = decisiveElement(value, c);
+  const f = fieldsOf(element, c.header);
+  const encoded = f.single.get('chain') ?? f.single.get('cert');
+  if (encoded === undefined) return { value, partial: partialCertificate(f, c) };
+  return {
+    value,
+    evidence: {
+      value: element.text, slot: tailSlot(encoded, encoded.lastIndexOf('END')), header: c.header,
+      decode: () => decodeCertificates(f, c.header, c.maxCertificates),
+      check: (chain) => crossCheck(f, chain, c.header, c.crossCheck),
+    },
+  };
 }
 
 /**
  * Parsing is most of a warm request's cost, and a client sends the same value on every request: remember
- * the parse per exact value. The slot is the last `Hash` (it differs from client to client); a hit needs
- * the whole value identical.
+ * what each exact value says. The slot is the last `Hash` (it differs from client to client); a hit needs
+ * the whole value identical. A refusal is not remembered (it is parsed again).
  */
-function parser(c: Config): (value: string) => Parsed {
-  const parsed = c.cacheMax === false ? undefined : new LRUCache<string, Parsed>({ max: c.cacheMax });
-  return (value) => {
-    const at = value.lastIndexOf('Hash=');
-    const slot = at === -1 ? value.slice(-64) : value.slice(at, at + 69);
-    const hit = parsed?.get(slot);
-    if (hit !== undefined && hit.value === value) return hit;
-    const element = decisiveElement(value, c);
-    const result = { value, element, fields: fieldsOf(element, c.header) };
-    parsed?.set(slot, result);
-    return result;
-  };
-}
-
 function decoder(engine: ChainEngine, c: Config): (bag: HeaderBag, now: number) => SourceResult | undefined {
-  const partials = c.cacheMax === false ? undefined : new LRUCache<string, SourceResult>({ max: c.cacheMax });
-  const parse = parser(c);
+  const parsed = c.cacheMax === false ? undefined : new LRUCache<string, Parsed>({ max: c.cacheMax });
   return (bag, now) => {
     const value = headerValue(bag, c.header);
     if (value === undefined) return undefined;
-    const { element, fields: f } = parse(value);
-    const encoded = f.single.get('chain') ?? f.single.get('cert');
-    if (encoded === undefined) {
-      const hit = partials?.get(element.text);
-      if (hit !== undefined) return { certificate: hit.certificate, cached: true };
-      const result = partial(f, c);
-      partials?.set(element.text, result);
-      return result;
+    const at = value.lastIndexOf('Hash=');
+    const slot = at === -1 ? value.slice(-64) : value.slice(at, at + 69);
+    let found = parsed?.get(slot);
+    const cached = found !== undefined && found.value === value;
+    if (!cached) {
+      found = analyse(value, c);
+      parsed?.set(slot, found);
     }
-    return engine({
-      value: element.text, slot: tailSlot(encoded, encoded.indexOf('END')), header: c.header,
-      decode: () => decodeCertificates(f, c.header, c.maxCertificates),
-      check: (chain) => crossCheck(f, chain, c.header, c.crossCheck),
-    }, now);
+    if (found!.partial !== undefined) return { certificate: found!.partial, cached };
+    return engine(found!.evidence!, now);
   };
 }
 

@@ -69,7 +69,7 @@ export function verdictDecoder(engine: ChainEngine, names: Names, crossCheck: bo
     const subject = names.subject === undefined || !crossCheck ? undefined : headerValue(bag, names.subject);
     const issuer = names.issuer === undefined || !crossCheck ? undefined : headerValue(bag, names.issuer);
     return engine({
-      value: `${cert}\n${subject ?? ''}\n${issuer ?? ''}`, slot: tailSlot(cert, cert.lastIndexOf('END')), header: names.cert,
+      value: cert, sides: [subject, issuer], slot: tailSlot(cert, cert.lastIndexOf('END')), header: names.cert,
       decode: () => {
         checkSize(cert, names.cert, limits.maxHeaderBytes);
         const [leaf] = decodeLoosePem(cert, names.cert, 1);

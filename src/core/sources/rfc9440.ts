@@ -46,7 +46,7 @@ export function rfc9440Reader(engine: ChainEngine, names: Readonly<Record<Rfc944
         return undefined;
       }
       return engine({
-        value: chain === undefined ? cert : `${cert}\n${chain}`, slot: tailSlot(cert), header: names.cert,
+        value: cert, sides: [chain], slot: tailSlot(cert), header: names.cert,
         decode: () => {
           const certs = decode(cert, chain);
           return chainFromDer(certs.map((c) => c.der), certs.map((c) => c.pem), names.cert);
