@@ -3,7 +3,14 @@ import { defineConfig } from 'tsup';
 // The library: dual ESM + CJS with bundled types. Dependencies stay external: pkijs/asn1js are ESM-only, so
 // the CJS build of the testing kit relies on require(esm), available from Node 20.19 (hence engines.node).
 // The CLI is a bin run by `node`, so ESM alone.
-const common = { target: 'node20', platform: 'node', sourcemap: true, splitting: false, shims: false } as const;
+// Source maps without the sources' text: stack traces still point at src/ files and lines (with
+// --enable-source-maps), and the tarball is 2 MB lighter.
+const common = {
+  target: 'node20', platform: 'node', sourcemap: true, splitting: false, shims: false,
+  esbuildOptions(options: { sourcesContent?: boolean }) {
+    options.sourcesContent = false;
+  },
+} as const;
 
 export default defineConfig([
   {
