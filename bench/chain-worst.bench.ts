@@ -19,9 +19,9 @@ import { clearPublicKeyCache } from '../src/core/der/public-key.js';
 import { loadTrustStore, type TrustStore } from '../src/core/path/trust-store.js';
 import { parsePemCertificates } from '../src/core/der/pem.js';
 import { parseCertificateStructure, type CertificateStructure } from '../src/core/der/x509.js';
-import { bits, cn, int, makeCert, oid, pem, seq, tlv, type TestCert, type TestKey } from '../test/helpers/cert-builder.js';
-import { decoyRing, keyOf } from '../test/helpers/decoys.js';
-import { buildCert, caExtensions as ladderCaExtensions, caLadder, clientExtensions, manySans, newKey as ladderKey, permittedDns } from '../test/helpers/der-builder.js';
+import { bits, cn, int, makeCert, oid, pem, seq, tlv, type TestCert, type TestKey } from '../test/helpers/pki/cert-builder.js';
+import { decoyRing, keyOf } from '../test/helpers/pki/decoys.js';
+import { buildCert, caExtensions as ladderCaExtensions, caLadder, clientExtensions, manySans, newKey as ladderKey, permittedDns } from '../test/helpers/pki/der-builder.js';
 import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
 
 const { values: flags } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });

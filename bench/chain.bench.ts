@@ -17,7 +17,7 @@ import { createPassthroughVerifier } from '../src/core/alb/passthrough.js';
 import { clearPublicKeyCache } from '../src/core/der/public-key.js';
 import { loadTrustStore } from '../src/core/path/trust-store.js';
 import { parseCertificateStructure } from '../src/core/der/x509.js';
-import { cn, makeCert, newKey, pem } from '../test/helpers/cert-builder.js';
+import { cn, makeCert, newKey, pem } from '../test/helpers/pki/cert-builder.js';
 
 const H = 'x-amzn-mtls-clientcert';
 const NOW = Date.parse('2030-06-01T00:00:00Z');

@@ -13,7 +13,7 @@ import { createApp } from '../examples/route-by-cn.js';
 import { startAlbEmulator, type AlbEmulator } from '../src/testing/emulator/emulator.js';
 import { albMtls } from '../src/middleware.js';
 import { albHeaders, createTestPki, type TestCertificate } from '../src/testing/index.js';
-import { canBind, send, type ClientRequest } from '../test/helpers/https-client.js';
+import { canBind, send, type ClientRequest } from '../test/helpers/servers/https-client.js';
 import { checkOutcome, type Expectation, type Outcome } from './demo-check.js';
 
 /** Which loopback addresses play "ALB node" and "somebody else" here. */

@@ -1,5 +1,5 @@
 /**
- * Longer local fuzz runs than CI's (test/fuzz.test.ts): every target, fresh seeds, until time is up.
+ * Longer local fuzz runs than CI's (test/core/fuzz.test.ts): every target, fresh seeds, until time is up.
  * Findings are saved to test/fuzz-corpus/ and replayed by `npm test` from then on.
  *
  *   npx tsx scripts/fuzz.ts [--seconds 60] [--target dn ...] [--seed 1234]
@@ -7,9 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fuzzInWorker, CORPUS_DIR, readSeeds, saveFinding } from '../test/helpers/fuzz-runner.js';
-import { makeSeeds } from '../test/helpers/fuzz-seeds.js';
-import { buildTargets, isRealTarget } from '../test/helpers/fuzz-targets.js';
+import { fuzzInWorker, CORPUS_DIR, readSeeds, saveFinding } from '../test/helpers/fuzz/fuzz-runner.js';
+import { makeSeeds } from '../test/helpers/fuzz/fuzz-seeds.js';
+import { buildTargets, isRealTarget } from '../test/helpers/fuzz/fuzz-targets.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,11 +1,11 @@
 /**
- * The oversized and pathological inputs of test/bounds.test.ts, each with the answer it must get.
+ * The oversized and pathological inputs of test/core/bounds.test.ts, each with the answer it must get.
  * Certificates are assembled and signed here (der-builder.ts) so passthrough mode reaches path validation.
  */
 import { toPem } from '../../src/core/der/pem.js';
 import { albHeaders, encodePemHeader } from '../../src/testing/index.js';
 import { buildCert, caExtensions, caLadder, clientExtensions, manySans, nestedSequences, newKey, permittedDns,
-  type Key } from './der-builder.js';
+  type Key } from './pki/der-builder.js';
 
 /** One input: the headers to send, the mode of the app, and the status it must get. */
 export interface BoundsCase {

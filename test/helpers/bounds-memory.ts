@@ -1,9 +1,9 @@
-/** Helpers for the memory checks of test/bounds.test.ts. */
+/** Helpers for the memory checks of test/core/bounds.test.ts. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { albHeaders } from '../../src/testing/index.js';
 import type { BoundsPki } from './bounds-cases.js';
-import { buildCert, clientExtensions, newKey } from './der-builder.js';
+import { buildCert, clientExtensions, newKey } from './pki/der-builder.js';
 
 const LEAF = 'x-amzn-mtls-clientcert-leaf';
 

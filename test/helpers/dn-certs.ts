@@ -7,7 +7,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { children, readTlv } from '../../src/core/der/der.js';
-import { openssl } from './openssl.js';
+import { openssl } from './pki/openssl.js';
 
 /** A DER element: identifier octet, definite length, content. */
 export function derTlv(tag: number, content: Uint8Array | number[]): Uint8Array {

@@ -7,7 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openssl } from './openssl.js';
+import { openssl } from './pki/openssl.js';
 
 /** What `openssl x509 -noout -subject -issuer -serial -startdate -enddate -nameopt RFC2253` printed. */
 export interface OpensslFields {

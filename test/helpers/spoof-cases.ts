@@ -1,4 +1,4 @@
-/** The case table of test/spoofing.test.ts. */
+/** The case table of test/alb/spoofing.test.ts. */
 
 /** A string only the attacker's certificate and values carry, searched for in events and responses. */
 export const MARKER = 'zz-spoof-marker-5e1f';
