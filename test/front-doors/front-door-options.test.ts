@@ -4,6 +4,7 @@
  * cannot read unambiguously.
  */
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import express from 'express';
 import request from 'supertest';
@@ -92,5 +93,19 @@ describe('values read only one way', () => {
       const broken = await request(reportingApp({ source: 'traefik' })).get('/').set('x-forwarded-tls-client-cert', value.replace(/\+/g, ' '));
       assert.equal(broken.status, 400);
     }
+  });
+});
+
+describe("nginx's other certificate forms", () => {
+  test('the deprecated $ssl_client_cert (line breaks folded into tabs or spaces) reads as the escaped form does', async () => {
+    const { compileSource } = await import('../../src/core/sources/registry.js');
+    const source = compileSource({ source: 'nginx' }, 'mtls').source;
+    const pem = client.pem.trimEnd();
+    for (const folded of [pem.replace(/\n/g, '\n\t'), pem.replace(/\n/g, ' '), pem.replace(/\n/g, '\t')]) {
+      const result = source.decode({ headers: { 'ssl-client-cert': folded, 'ssl-client-verify': 'SUCCESS' } }, Date.now());
+      assert.equal(result?.certificate.fingerprint256, new X509Certificate(client.pem).fingerprint256);
+    }
+    assert.throws(() => source.decode({ headers: { 'ssl-client-cert': pem.replace(/\n/g, ' ').replace('MII', 'M I;I'), 'ssl-client-verify': 'SUCCESS' } }, Date.now()),
+      { code: 'ERR_MTLS_MALFORMED_HEADER' });
   });
 });
