@@ -10,6 +10,7 @@ import request from 'supertest';
 import { anyOf, certRouter, not } from '../../src/index.js';
 import { createTestPki, envoyEncodePem, frontDoorHeaders, nginxEscapePem, type TestCertificate, type TestPki } from '../../src/testing/index.js';
 import { encodeName } from '../../src/testing/pki-der.js';
+import { compileSource } from '../../src/core/sources/registry.js';
 import { reportingApp } from '../helpers/servers/front-door-app.js';
 
 const XFCC = 'x-forwarded-client-cert';
@@ -117,5 +118,27 @@ describe('a certificate whose names the DER reader refuses is a 400, never a 500
     });
     assert.equal(res.status, 400, JSON.stringify(res.body));
     assert.equal(res.body.error, 'ERR_MTLS_MALFORMED_HEADER');
+  });
+});
+
+describe('the verdict cache has a slot per client, not per CA', () => {
+  // The slot is the end of the leaf's encoding: taken from the end of a chain, it is the CA's, shared by
+  // every client, and two clients in turn would decode (and, with trustStore, verify) on every request.
+  test('envoy with Chain: two clients in turn are both remembered', async () => {
+    const source = compileSource({ source: 'envoy' }, 'mtls').source;
+    const [a, b] = [await pki.issueClient({ subject: 'CN=a' }), await pki.issueClient({ subject: 'CN=b' })];
+    const headers = [a, b].map((c) => frontDoorHeaders('envoy', c.pem, { chain: [pki.root.pem] }));
+    const cached = [0, 1, 0, 1].map((i) => source.decode({ headers: headers[i]! }, Date.now())!.cached);
+    assert.deepEqual(cached, [false, false, true, true]);
+  });
+
+  test('tls: two clients of one CA in turn are both remembered', async () => {
+    const source = compileSource({ source: 'tls' }, 'mtls').source;
+    const root = { raw: derOf(pki.root.pem) } as Record<string, unknown>;
+    root.issuerCertificate = root;
+    const socketOf = (pem: string) => ({ authorized: true, getPeerCertificate: () => ({ raw: derOf(pem), issuerCertificate: root }) });
+    const [a, b] = [await pki.issueClient({ subject: 'CN=a' }), await pki.issueClient({ subject: 'CN=b' })];
+    const cached = [a, b, a, b].map((c) => source.decode({ headers: {}, socket: socketOf(c.pem) }, Date.now())!.cached);
+    assert.deepEqual(cached, [false, false, true, true]);
   });
 });

@@ -169,12 +169,13 @@ interface Parsed {
 function analyse(value: string, c: Config): Parsed {
   const element = decisiveElement(value, c);
   const f = fieldsOf(element, c.header);
-  const encoded = f.single.get('chain') ?? f.single.get('cert');
-  if (encoded === undefined) return { value, partial: partialCertificate(f, c) };
+  // The leaf's encoding: Cert, or the first block of Chain (its end is the CA's, the same for every client).
+  const leaf = f.single.get('cert') ?? f.single.get('chain');
+  if (leaf === undefined) return { value, partial: partialCertificate(f, c) };
   return {
     value,
     evidence: {
-      value: element.text, slot: tailSlot(encoded, encoded.lastIndexOf('END')), header: c.header,
+      value: element.text, slot: tailSlot(leaf, leaf.indexOf('-----END')), header: c.header,
       decode: () => decodeCertificates(f, c.header, c.maxCertificates),
       check: (chain) => crossCheck(f, chain, c.header, c.crossCheck),
     },
