@@ -13,6 +13,7 @@ import { createPartialCertificate } from '../cert/partial.js';
 import { DerError } from '../der/der.js';
 import { readSubjectAltNames } from '../der/leaf-extensions.js';
 import { parsePemCertificates, urlDecodeHeader } from '../der/pem.js';
+import type { CertificateStructure } from '../der/x509.js';
 import { MtlsError } from '../errors.js';
 import { integerOption } from '../options/readers.js';
 import {
@@ -88,9 +89,15 @@ function crossCheck(f: Fields, chain: DecodedChain, header: string, all: boolean
   if (!all) return;
   checkDnHeader(f.single.get('subject'), header, leaf, 'subject');
   checkDnHeader(f.single.get('issuer'), header, leaf, 'issuer');
-  // Envoy writes one URI pair per URI SAN and one DNS pair per DNS SAN, unquoted (a SAN holding ";" is
-  // split into pairs, one holding "," ends the element): pairs that are not exactly the certificate's SANs
-  // mean the element is not what it seems.
+  checkSans(f, leaf, header);
+}
+
+/**
+ * Envoy writes one URI pair per URI SAN and one DNS pair per DNS SAN, unquoted (a SAN holding ";" is split
+ * into pairs, one holding "," ends the element): pairs that are not exactly the certificate's SANs mean the
+ * element is not what it seems.
+ */
+function checkSans(f: Fields, leaf: CertificateStructure, header: string): void {
   const sans = readSubjectAltNames(leaf);
   if ((f.hasUri && !sameNames(f.uri, sans.uri)) || (f.hasDns && !sameNames(f.dns, sans.dns))) {
     throw mismatch(header, 'URI or DNS pairs are not the SANs of the certificate');
@@ -114,7 +121,7 @@ function checkEarlierElement(element: XfccElement, c: Config): void {
   const f = fieldsOf(element, c.header);
   if (!f.single.has('cert') && !f.single.has('chain')) return;
   try {
-    crossCheck(f, decodeCertificates(f, c.header, c.maxCertificates), c.header, true);
+    checkSans(f, decodeCertificates(f, c.header, c.maxCertificates).structures[0], c.header);
   } catch (error) {
     if (error instanceof DerError) throw malformed(c.header, `certificate of an earlier element: ${error.message}`);
     throw error;
