@@ -107,7 +107,10 @@ export interface PartialClientCertificate {
   readonly issuer: DistinguishedName | undefined;
   /** Left-most CN of `subject`. */
   readonly commonName: string | undefined;
-  /** The SANs the front door listed (Envoy: `URI` and `DNS`); the other kinds are empty. */
+  /**
+   * The SANs the front door listed (Envoy: `URI` and `DNS`); the other kinds are empty. A kind it did not say
+   * (an Envoy element without any `URI` or `DNS` pair) is empty too, and matchers reading it refuse.
+   */
   readonly subjectAltNames: SubjectAltNames;
   /** SHA-256 fingerprint (`AB:CD:...`) from the front door's hash, when it sent one. */
   readonly fingerprint256: string | undefined;

@@ -150,8 +150,11 @@ export function createChainEngine(config: EngineConfig): ChainEngine {
       try {
         entry = computeEntry(config, evidence, now);
       } catch (error) {
-        if (!(error instanceof MtlsError)) throw error;
-        entry = { ok: false, code: error.code, cause: error.cause, expires: now + FAILURE_TTL_MS };
+        // A cross-check reads parts of the leaf that parsing left for later (names, SANs): the DER reader's
+        // refusal there is a malformed certificate (400), not a server error.
+        if (error instanceof DerError) entry = { ok: false, code: 'ERR_MTLS_MALFORMED_HEADER', cause: `certificate: ${error.message}`, expires: now + FAILURE_TTL_MS };
+        else if (error instanceof MtlsError) entry = { ok: false, code: error.code, cause: error.cause, expires: now + FAILURE_TTL_MS };
+        else throw error;
       }
       if (cacheable) cache.set(evidence.slot, { value: evidence.value, sides: evidence.sides, entry });
     }

@@ -3,6 +3,7 @@
  * @module
  */
 import { createDN } from '../dn/dn.js';
+import { markUnknownSans } from '../match/partial.js';
 import type { DistinguishedName, PartialClientCertificate, SourceName, VerifiedBy } from '../types.js';
 
 /** The fields a front door sent. */
@@ -11,8 +12,9 @@ export interface PartialFields {
   readonly issuer: DistinguishedName | undefined;
   /** SHA-256 of the certificate, hex in any case. */
   readonly sha256Hex: string | undefined;
-  readonly dns: readonly string[];
-  readonly uri: readonly string[];
+  /** `undefined` when the front door did not say (matchers reading them then refuse the certificate). */
+  readonly dns: readonly string[] | undefined;
+  readonly uri: readonly string[] | undefined;
   readonly from: SourceName;
   readonly verifiedBy: VerifiedBy;
 }
@@ -23,12 +25,14 @@ const NONE: readonly string[] = Object.freeze([]);
 /** A frozen partial certificate. */
 export function createPartialCertificate(fields: PartialFields): PartialClientCertificate {
   const subject = fields.subject ?? EMPTY_DN;
-  return Object.freeze({
+  const cert: PartialClientCertificate = Object.freeze({
     complete: false, source: fields.from, verifiedBy: fields.verifiedBy,
     subject, issuer: fields.issuer, commonName: subject.get('CN'),
     fingerprint256: fields.sha256Hex?.toUpperCase().replace(/(..)(?!$)/g, '$1:'),
-    subjectAltNames: Object.freeze({ dns: Object.freeze([...fields.dns]), uri: Object.freeze([...fields.uri]), email: NONE, ip: NONE }),
+    subjectAltNames: Object.freeze({ dns: Object.freeze([...fields.dns ?? []]), uri: Object.freeze([...fields.uri ?? []]), email: NONE, ip: NONE }),
     serialNumber: undefined, notBefore: undefined, notAfter: undefined, extKeyUsage: undefined, pem: undefined, raw: undefined,
     chain: NONE,
   });
+  markUnknownSans(cert, [...(fields.dns === undefined ? ['dns' as const] : []), ...(fields.uri === undefined ? ['uri' as const] : [])]);
+  return cert;
 }

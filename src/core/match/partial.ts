@@ -23,9 +23,17 @@ export function fieldsRead(matcher: unknown, out = new Set<string>()): Set<strin
   return out;
 }
 
-/** `true` for a field a partial certificate may lack (every one but its SAN lists and `custom`). */
+/** The SAN kinds a partial certificate's front door did not say: its list is empty but unknown. */
+const unknownSans = new WeakMap<object, ReadonlySet<string>>();
+
+/** Records that the front door did not say `kinds` (`'dns'`, `'uri'`) of the partial certificate `cert`. */
+export function markUnknownSans(cert: object, kinds: readonly ('dns' | 'uri')[]): void {
+  if (kinds.length > 0) unknownSans.set(cert, new Set(kinds.map((kind) => `san.${kind}`)));
+}
+
+/** `true` for a field a partial certificate may lack (every one but `custom`). */
 export function mayBeMissing(field: string): boolean {
-  return field !== 'custom' && field !== 'san.dns' && field !== 'san.uri';
+  return field !== 'custom';
 }
 
 /** `true` when `cert` is partial and lacks one of `fields`. */
@@ -42,7 +50,10 @@ export function lacksAnyField(cert: AnyClientCertificate, fields: ReadonlySet<st
       case 'fingerprint256':
         if (cert.fingerprint256 === undefined) return true;
         break;
-      case 'san.dns': case 'san.uri': case 'custom':
+      case 'san.dns': case 'san.uri':
+        if (unknownSans.get(cert)?.has(field) === true) return true;
+        break;
+      case 'custom':
         break;
       default: // serialNumber, san.email, san.ip: never forwarded without the certificate
         return true;

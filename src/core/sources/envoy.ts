@@ -10,8 +10,10 @@ import { LRUCache } from 'lru-cache';
 import { chainFromDer, type ChainEngine, type ChainEvidence, type DecodedChain } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { createPartialCertificate } from '../cert/partial.js';
+import { DerError } from '../der/der.js';
 import { readSubjectAltNames } from '../der/leaf-extensions.js';
 import { parsePemCertificates, urlDecodeHeader } from '../der/pem.js';
+import type { CertificateStructure } from '../der/x509.js';
 import { MtlsError } from '../errors.js';
 import { integerOption } from '../options/readers.js';
 import {
@@ -33,13 +35,20 @@ interface Fields {
   readonly single: ReadonlyMap<string, string>;
   readonly uri: readonly string[];
   readonly dns: readonly string[];
+  /** Whether the element holds a `URI` pair (Envoy writes `URI=` for none) and a `DNS` pair (none: not said). */
+  readonly hasUri: boolean;
+  readonly hasDns: boolean;
 }
 
 function fieldsOf(element: XfccElement, header: string): Fields {
   const single = new Map<string, string>();
   const uri: string[] = [];
   const dns: string[] = [];
+  let hasUri = false;
+  let hasDns = false;
   for (const { key, raw } of element.pairs) {
+    hasUri ||= key === 'uri';
+    hasDns ||= key === 'dns';
     if (SINGLE_KEYS.has(key)) {
       if (single.has(key)) throw malformed(header, `the element holds ${key} twice`);
       single.set(key, raw);
@@ -48,7 +57,7 @@ function fieldsOf(element: XfccElement, header: string): Fields {
   }
   const hash = single.get('hash');
   if (hash !== undefined && !HEX_SHA256.test(hash)) throw malformed(header, 'Hash is not a hex SHA-256');
-  return { single, uri, dns };
+  return { single, uri, dns, hasUri, hasDns };
 }
 
 /** Cert and/or Chain (which includes the leaf) to one chain, leaf first. */
@@ -80,11 +89,42 @@ function crossCheck(f: Fields, chain: DecodedChain, header: string, all: boolean
   if (!all) return;
   checkDnHeader(f.single.get('subject'), header, leaf, 'subject');
   checkDnHeader(f.single.get('issuer'), header, leaf, 'issuer');
-  // Envoy writes URI and DNS unquoted (a SAN holding ";" is split): a value the certificate lacks means
-  // the element is not what it seems.
+  checkSans(f, leaf, header);
+}
+
+/**
+ * Envoy writes one URI pair per URI SAN and one DNS pair per DNS SAN, unquoted (a SAN holding ";" is split
+ * into pairs, one holding "," ends the element): pairs that are not exactly the certificate's SANs mean the
+ * element is not what it seems.
+ */
+function checkSans(f: Fields, leaf: CertificateStructure, header: string): void {
   const sans = readSubjectAltNames(leaf);
-  if (!f.uri.every((u) => sans.uri.includes(u)) || !f.dns.every((d) => sans.dns.includes(d))) {
-    throw mismatch(header, 'URI or DNS names a SAN the certificate does not have');
+  if ((f.hasUri && !sameNames(f.uri, sans.uri)) || (f.hasDns && !sameNames(f.dns, sans.dns))) {
+    throw mismatch(header, 'URI or DNS pairs are not the SANs of the certificate');
+  }
+}
+
+/** `said` (empty values dropped: `URI=` says none) are `sans`, an empty SAN aside. */
+function sameNames(said: readonly string[], sans: readonly string[]): boolean {
+  const sorted = sans.filter((name) => name !== '').sort();
+  if (said.length !== sorted.length) return false;
+  return [...said].sort().every((name, i) => name === sorted[i]);
+}
+
+/**
+ * A SAN holding "," ends Envoy's element and starts one the certificate's holder wrote, right of the genuine
+ * one (envoyproxy/envoy#32945), which then lists a truncated SAN. So every element left of the decisive one
+ * that carries a certificate must list exactly its SANs. (Under APPEND_FORWARD, elements a client put there
+ * can only get its own request refused.)
+ */
+function checkEarlierElement(element: XfccElement, c: Config): void {
+  const f = fieldsOf(element, c.header);
+  if (!f.single.has('cert') && !f.single.has('chain')) return;
+  try {
+    checkSans(f, decodeCertificates(f, c.header, c.maxCertificates).structures[0], c.header);
+  } catch (error) {
+    if (error instanceof DerError) throw malformed(c.header, `certificate of an earlier element: ${error.message}`);
+    throw error;
   }
 }
 
@@ -98,14 +138,16 @@ interface Config {
   readonly cacheMax: number | false;
 }
 
-/** The element the nearest trusted proxy appended (`hops` from the right). */
+/** The element the nearest trusted proxy appended (`hops` from the right), after checking the ones left of it. */
 function decisiveElement(value: string, c: Config): XfccElement {
   checkSize(value, c.header, c.maxHeaderBytes);
   const first = value.trimStart()[0];
   if (first === '[' || first === '{') throw malformed(c.header, 'JSON format is not supported: configure Envoy with the TEXT format');
   const elements = parseXfcc(value, c.header);
   if (elements.length < c.hops) throw malformed(c.header, `expected at least ${c.hops} elements (hops), got ${elements.length}`);
-  return elements[elements.length - c.hops]!;
+  const decisive = elements.length - c.hops;
+  if (c.crossCheck) for (const element of elements.slice(0, decisive)) checkEarlierElement(element, c);
+  return elements[decisive]!;
 }
 
 function partialCertificate(f: Fields, c: Config): PartialClientCertificate {
@@ -118,7 +160,8 @@ function partialCertificate(f: Fields, c: Config): PartialClientCertificate {
     return raw === undefined ? undefined : parseDnHeader(raw, c.header);
   };
   return createPartialCertificate({
-    subject: dn('subject'), issuer: dn('issuer'), sha256Hex: f.single.get('hash'), dns: f.dns, uri: f.uri,
+    subject: dn('subject'), issuer: dn('issuer'), sha256Hex: f.single.get('hash'),
+    dns: f.hasDns ? f.dns : undefined, uri: f.hasUri ? f.uri : undefined,
     from: 'envoy', verifiedBy: 'proxy',
   });
 }
@@ -133,12 +176,13 @@ interface Parsed {
 function analyse(value: string, c: Config): Parsed {
   const element = decisiveElement(value, c);
   const f = fieldsOf(element, c.header);
-  const encoded = f.single.get('chain') ?? f.single.get('cert');
-  if (encoded === undefined) return { value, partial: partialCertificate(f, c) };
+  // The leaf's encoding: Cert, or the first block of Chain (its end is the CA's, the same for every client).
+  const leaf = f.single.get('cert') ?? f.single.get('chain');
+  if (leaf === undefined) return { value, partial: partialCertificate(f, c) };
   return {
     value,
     evidence: {
-      value: element.text, slot: tailSlot(encoded, encoded.lastIndexOf('END')), header: c.header,
+      value: element.text, slot: tailSlot(leaf, leaf.indexOf('-----END')), header: c.header,
       decode: () => decodeCertificates(f, c.header, c.maxCertificates),
       check: (chain) => crossCheck(f, chain, c.header, c.crossCheck),
     },

@@ -47,7 +47,8 @@ export function tlsSource(options: Record<string, unknown>): CertificateSource {
     } else {
       const pems = ders.map(toPem);
       const value = pems.join('');
-      evidence = { value, slot: value.slice(-128, -64), header: HEADER, decode: () => chainFromDer(ders, pems, HEADER) };
+      // The slot is the end of the leaf's body, not of the chain's (the root's, the same for every client).
+      evidence = { value, slot: pems[0]!.slice(-128, -64), header: HEADER, decode: () => chainFromDer(ders, pems, HEADER) };
     }
     bySocket.set(socket, evidence);
     return evidence;
