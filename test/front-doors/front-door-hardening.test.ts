@@ -1,5 +1,5 @@
 /**
- * Findings of a security review of the front doors, each kept as a regression test: an unquoted SAN holding
+ * Front doors against inputs built to slip through: an unquoted SAN holding
  * "," that appends an XFCC element of the attacker's choosing, partial elements whose URI/DNS SANs Envoy did
  * not say, and certificates whose names the DER reader refuses only when a cross-check reads them (a 500).
  */
