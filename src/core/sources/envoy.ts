@@ -5,111 +5,23 @@
  * under APPEND_FORWARD, from the client, and are never read.
  * @module
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { chainFromDer, type ChainEngine, type ChainEvidence, type DecodedChain } from '../cert/chain-engine.js';
+import type { ChainEngine, ChainEvidence } from '../cert/chain-engine.js';
 import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
 import { createPartialCertificate } from '../cert/partial.js';
 import { DerError } from '../der/der.js';
-import { readSubjectAltNames } from '../der/leaf-extensions.js';
-import { parsePemCertificates, urlDecodeHeader } from '../der/pem.js';
-import type { CertificateStructure } from '../der/x509.js';
 import { MtlsError } from '../errors.js';
 import { integerOption } from '../options/readers.js';
 import {
-  chainEngineFor, checkDnHeader, crossCheckOption, malformed, ownedNames, parseDnHeader, readDecoding, readHeaderNames,
+  chainEngineFor, crossCheckOption, malformed, ownedNames, parseDnHeader, readDecoding, readHeaderNames,
 } from './common.js';
 import { tailSlot } from './encodings.js';
 import type { CertificateSource, SourceResult } from './source.js';
 import type { PartialClientCertificate } from '../types.js';
-import { parseXfcc, unescapeXfcc, type XfccElement } from './xfcc.js';
+import { checkSans, crossCheck, decodeCertificates, fieldsOf, parseXfcc, type Fields, type XfccElement } from './xfcc.js';
 
 /** Envoy's name. */
 export const ENVOY_HEADER_NAMES: Readonly<Record<'xfcc', string>> = Object.freeze({ xfcc: 'x-forwarded-client-cert' });
-
-/** Keys that appear at most once in an element (`By`, `URI` and `DNS` repeat, one pair per SAN). */
-const SINGLE_KEYS = new Set(['hash', 'cert', 'chain', 'subject', 'issuer']);
-const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
-
-interface Fields {
-  readonly single: ReadonlyMap<string, string>;
-  readonly uri: readonly string[];
-  readonly dns: readonly string[];
-  /** Whether the element holds a `URI` pair (Envoy writes `URI=` for none) and a `DNS` pair (none: not said). */
-  readonly hasUri: boolean;
-  readonly hasDns: boolean;
-}
-
-function fieldsOf(element: XfccElement, header: string): Fields {
-  const single = new Map<string, string>();
-  const uri: string[] = [];
-  const dns: string[] = [];
-  let hasUri = false;
-  let hasDns = false;
-  for (const { key, raw } of element.pairs) {
-    hasUri ||= key === 'uri';
-    hasDns ||= key === 'dns';
-    if (SINGLE_KEYS.has(key)) {
-      if (single.has(key)) throw malformed(header, `the element holds ${key} twice`);
-      single.set(key, raw);
-    } else if (key === 'uri' && raw !== '') uri.push(unescapeXfcc(raw));
-    else if (key === 'dns' && raw !== '') dns.push(unescapeXfcc(raw));
-  }
-  const hash = single.get('hash');
-  if (hash !== undefined && !HEX_SHA256.test(hash)) throw malformed(header, 'Hash is not a hex SHA-256');
-  return { single, uri, dns, hasUri, hasDns };
-}
-
-/** Cert and/or Chain (which includes the leaf) to one chain, leaf first. */
-function decodeCertificates(f: Fields, header: string, maxCerts: number): DecodedChain {
-  const pem = (key: string, max: number) => {
-    const raw = f.single.get(key);
-    return raw === undefined ? undefined : parsePemCertificates(urlDecodeHeader(unescapeXfcc(raw), header), header, max);
-  };
-  const cert = pem('cert', 1);
-  const chain = pem('chain', maxCerts);
-  if (cert && chain && Buffer.compare(cert[0]!.der, chain[0]!.der) !== 0) {
-    throw new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause: 'Cert is not the first certificate of Chain' });
-  }
-  const blocks = chain ?? cert!;
-  return chainFromDer(blocks.map((b) => b.der), blocks.map((b) => b.pem), header);
-}
-
-function mismatch(header: string, cause: string): MtlsError {
-  return new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause });
-}
-
-/** Hash, Subject, Issuer, URI and DNS against the certificate Envoy forwarded. */
-function crossCheck(f: Fields, chain: DecodedChain, header: string, all: boolean): void {
-  const leaf = chain.structures[0];
-  const hash = f.single.get('hash');
-  if (hash !== undefined && createHash('sha256').update(leaf.der).digest('hex') !== hash.toLowerCase()) {
-    throw mismatch(header, 'Hash is not the SHA-256 of Cert');
-  }
-  if (!all) return;
-  checkDnHeader(f.single.get('subject'), header, leaf, 'subject');
-  checkDnHeader(f.single.get('issuer'), header, leaf, 'issuer');
-  checkSans(f, leaf, header);
-}
-
-/**
- * Envoy writes one URI pair per URI SAN and one DNS pair per DNS SAN, unquoted (a SAN holding ";" is split
- * into pairs, one holding "," ends the element): pairs that are not exactly the certificate's SANs mean the
- * element is not what it seems.
- */
-function checkSans(f: Fields, leaf: CertificateStructure, header: string): void {
-  const sans = readSubjectAltNames(leaf);
-  if ((f.hasUri && !sameNames(f.uri, sans.uri)) || (f.hasDns && !sameNames(f.dns, sans.dns))) {
-    throw mismatch(header, 'URI or DNS pairs are not the SANs of the certificate');
-  }
-}
-
-/** `said` (empty values dropped: `URI=` says none) are `sans`, an empty SAN aside. */
-function sameNames(said: readonly string[], sans: readonly string[]): boolean {
-  const sorted = sans.filter((name) => name !== '').sort();
-  if (said.length !== sorted.length) return false;
-  return [...said].sort().every((name, i) => name === sorted[i]);
-}
 
 /**
  * A SAN holding "," ends Envoy's element and starts one the certificate's holder wrote, right of the genuine
