@@ -109,9 +109,14 @@ export interface PartialClientCertificate {
   readonly commonName: string | undefined;
   /**
    * The SANs the front door listed (Envoy: `URI` and `DNS`); the other kinds are empty. A kind it did not say
-   * (an Envoy element without any `URI` or `DNS` pair) is empty too, and matchers reading it refuse.
+   * (an Envoy element without any `URI` or `DNS` pair) is empty too, and named in `unknownSanKinds`.
    */
   readonly subjectAltNames: SubjectAltNames;
+  /**
+   * The SAN kinds the front door did not say, whose lists in `subjectAltNames` are empty but unknown: a
+   * matcher reading one refuses the certificate. `email` and `ip` are never forwarded, so always unknown.
+   */
+  readonly unknownSanKinds: ReadonlyArray<keyof SubjectAltNames>;
   /** SHA-256 fingerprint (`AB:CD:...`) from the front door's hash, when it sent one. */
   readonly fingerprint256: string | undefined;
   /** Not forwarded. */

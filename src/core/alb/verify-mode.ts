@@ -5,9 +5,10 @@
  */
 import { MtlsError } from '../errors.js';
 import { createClientCertificate, decodeLeafPem, malformedLeaf, parseLeafStructure, type HeaderFields } from '../cert/certificate.js';
-import { createDN, dnEquals, parseDN } from '../dn/dn.js';
+import { createDN, dnEquals } from '../dn/dn.js';
 import { nameFromDer } from '../dn/dn-der.js';
-import { checkSize, headerValue, MAX_HEADER_BYTES, repairUtf8, type HeaderBag, type HeaderNames } from './headers.js';
+import { parseDnHeaderValue, sideHeaderMismatch } from '../cert/header-values.js';
+import { checkSize, headerValue, MAX_HEADER_BYTES, type HeaderBag, type HeaderNames } from './headers.js';
 import { urlDecodeHeader } from '../der/pem.js';
 import { serialsEqual } from '../der/serial.js';
 import type { ClientCertificate, DistinguishedName } from '../types.js';
@@ -67,14 +68,7 @@ function readHeaders(bag: HeaderBag, names: HeaderNames, crossCheck: boolean): R
 }
 
 function parseDnHeader(value: string | undefined, header: string): DistinguishedName | undefined {
-  if (value === undefined) return undefined;
-  checkSize(value, header, MAX_HEADER_BYTES);
-  try {
-    return parseDN(repairUtf8(value, header), { recoverTrailingSpace: true });
-  } catch (error) {
-    if (error instanceof MtlsError) throw new MtlsError(error.code, { header, cause: error.cause });
-    throw error;
-  }
+  return value === undefined ? undefined : parseDnHeaderValue(value, header, MAX_HEADER_BYTES);
 }
 
 function parseSideHeaders(raw: RawHeaders, names: HeaderNames): HeaderFields & { subjectGiven: boolean } {
@@ -88,10 +82,6 @@ function parseSideHeaders(raw: RawHeaders, names: HeaderNames): HeaderFields & {
     subject: subject ?? EMPTY_DN, subjectGiven: subject !== undefined, issuer, serialNumber,
     notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter),
   };
-}
-
-function mismatch(header: string, what: string): MtlsError {
-  return new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause: `${what} header disagrees with the leaf certificate` });
 }
 
 /** The leaf's own fields, compared with the side headers; throws `ERR_MTLS_HEADER_MISMATCH` on any difference. */
@@ -108,11 +98,11 @@ function crossCheckedFields(s: CertificateStructure, sides: HeaderFields & { sub
   if (!sides.subjectGiven && subject.rdns.length > 0) {
     throw new MtlsError('ERR_MTLS_INCOMPLETE_HEADERS', { header: names.subject, cause: 'subject header missing' });
   }
-  if (!dnEquals(subject, sides.subject)) throw mismatch(names.subject, 'subject');
-  if (!dnEquals(issuer, sides.issuer)) throw mismatch(names.issuer, 'issuer');
-  if (!serialsEqual(s.serialNumber, sides.serialNumber)) throw mismatch(names.serialNumber, 'serial number');
+  if (!dnEquals(subject, sides.subject)) throw sideHeaderMismatch(names.subject, 'subject');
+  if (!dnEquals(issuer, sides.issuer)) throw sideHeaderMismatch(names.issuer, 'issuer');
+  if (!serialsEqual(s.serialNumber, sides.serialNumber)) throw sideHeaderMismatch(names.serialNumber, 'serial number');
   if (s.notBefore.getTime() !== sides.notBefore.getTime() || s.notAfter.getTime() !== sides.notAfter.getTime()) {
-    throw mismatch(names.validity, 'validity');
+    throw sideHeaderMismatch(names.validity, 'validity');
   }
   return { subject, issuer, serialNumber: s.serialNumber, notBefore: s.notBefore, notAfter: s.notAfter };
 }

@@ -4,7 +4,9 @@
  * @module
  */
 import { isUtf8 } from 'node:buffer';
+import { parseDN } from '../dn/dn.js';
 import { MtlsError } from '../errors.js';
+import type { DistinguishedName } from '../types.js';
 
 /** A header bag: Node's `IncomingHttpHeaders`, or ALB Lambda `headers` / `multiValueHeaders`. */
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -65,4 +67,23 @@ export function repairUtf8(value: string, header: string): string {
 /** Throws `ERR_MTLS_MALFORMED_HEADER` when `value` is longer than `max` characters. */
 export function checkSize(value: string, header: string, max: number): void {
   if (value.length > max) throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', { header, cause: `longer than ${max} bytes` });
+}
+
+/**
+ * Parses a DN header (OpenSSL's RFC 2253 form, a trailing escaped space HTTP stripped recovered), at most
+ * `max` characters. @throws MtlsError `ERR_MTLS_MALFORMED_HEADER` naming `header`.
+ */
+export function parseDnHeaderValue(value: string, header: string, max: number): DistinguishedName {
+  checkSize(value, header, max);
+  try {
+    return parseDN(repairUtf8(value, header), { recoverTrailingSpace: true });
+  } catch (error) {
+    if (error instanceof MtlsError) throw new MtlsError(error.code, { header, cause: error.cause });
+    throw error;
+  }
+}
+
+/** `ERR_MTLS_HEADER_MISMATCH`: the `what` header (subject, serial number, ...) disagrees with the leaf. */
+export function sideHeaderMismatch(header: string, what: string): MtlsError {
+  return new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause: `${what} header disagrees with the leaf certificate` });
 }

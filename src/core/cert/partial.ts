@@ -3,7 +3,6 @@
  * @module
  */
 import { createDN } from '../dn/dn.js';
-import { markUnknownSans } from '../match/partial.js';
 import type { DistinguishedName, PartialClientCertificate, SourceName, VerifiedBy } from '../types.js';
 
 /** The fields a front door sent. */
@@ -25,14 +24,15 @@ const NONE: readonly string[] = Object.freeze([]);
 /** A frozen partial certificate. */
 export function createPartialCertificate(fields: PartialFields): PartialClientCertificate {
   const subject = fields.subject ?? EMPTY_DN;
-  const cert: PartialClientCertificate = Object.freeze({
+  const unknown: Array<'dns' | 'uri' | 'email' | 'ip'> = ['email', 'ip'];
+  if (fields.dns === undefined) unknown.push('dns');
+  if (fields.uri === undefined) unknown.push('uri');
+  return Object.freeze({
     complete: false, source: fields.from, verifiedBy: fields.verifiedBy,
     subject, issuer: fields.issuer, commonName: subject.get('CN'),
     fingerprint256: fields.sha256Hex?.toUpperCase().replace(/(..)(?!$)/g, '$1:'),
     subjectAltNames: Object.freeze({ dns: Object.freeze([...fields.dns ?? []]), uri: Object.freeze([...fields.uri ?? []]), email: NONE, ip: NONE }),
     serialNumber: undefined, notBefore: undefined, notAfter: undefined, extKeyUsage: undefined, pem: undefined, raw: undefined,
-    chain: NONE,
+    unknownSanKinds: Object.freeze(unknown), chain: NONE,
   });
-  markUnknownSans(cert, [...(fields.dns === undefined ? ['dns' as const] : []), ...(fields.uri === undefined ? ['uri' as const] : [])]);
-  return cert;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { isPlainObject } from './match-compile.js';
-import type { AnyClientCertificate } from '../types.js';
+import type { AnyClientCertificate, SubjectAltNames } from '../types.js';
 
 /** The fields a matcher reads anywhere, combinators included: `cn`, `issuer`, `san.ip`, ... */
 export function fieldsRead(matcher: unknown, out = new Set<string>()): Set<string> {
@@ -21,14 +21,6 @@ export function fieldsRead(matcher: unknown, out = new Set<string>()): Set<strin
     }
   }
   return out;
-}
-
-/** The SAN kinds a partial certificate's front door did not say: its list is empty but unknown. */
-const unknownSans = new WeakMap<object, ReadonlySet<string>>();
-
-/** Records that the front door did not say `kinds` (`'dns'`, `'uri'`) of the partial certificate `cert`. */
-export function markUnknownSans(cert: object, kinds: readonly ('dns' | 'uri')[]): void {
-  if (kinds.length > 0) unknownSans.set(cert, new Set(kinds.map((kind) => `san.${kind}`)));
 }
 
 /** `true` for a field a partial certificate may lack (every one but `custom`). */
@@ -50,12 +42,12 @@ export function lacksAnyField(cert: AnyClientCertificate, fields: ReadonlySet<st
       case 'fingerprint256':
         if (cert.fingerprint256 === undefined) return true;
         break;
-      case 'san.dns': case 'san.uri':
-        if (unknownSans.get(cert)?.has(field) === true) return true;
+      case 'san.dns': case 'san.uri': case 'san.email': case 'san.ip':
+        if (cert.unknownSanKinds.includes(field.slice('san.'.length) as keyof SubjectAltNames)) return true;
         break;
       case 'custom':
         break;
-      default: // serialNumber, san.email, san.ip: never forwarded without the certificate
+      default: // serialNumber: never forwarded without the certificate
         return true;
     }
   }

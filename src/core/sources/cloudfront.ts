@@ -6,7 +6,7 @@
  * @module
  */
 import { chainFromDer } from '../cert/chain-engine.js';
-import { checkSize, headerValue, type HeaderBag } from '../cert/header-values.js';
+import { checkSize, headerValue, sideHeaderMismatch, type HeaderBag } from '../cert/header-values.js';
 import { parsePemCertificates, urlDecodeHeader } from '../der/pem.js';
 import { serialsEqual } from '../der/serial.js';
 import type { CertificateStructure } from '../der/x509.js';
@@ -32,24 +32,20 @@ type Names = Readonly<Record<CloudFrontRole, string>>;
 type Sides = Readonly<Partial<Record<CloudFrontRole, string>>>;
 const VALIDITY = /^NotBefore=([^;]+);NotAfter=([^;]+)$/;
 
-function mismatch(header: string, what: string): MtlsError {
-  return new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause: `${what} header disagrees with the leaf certificate` });
-}
-
 function checkValidityHeader(value: string, header: string, leaf: CertificateStructure): void {
   const match = VALIDITY.exec(value);
   const times = match === null ? [] : [Date.parse(match[1]!), Date.parse(match[2]!)];
   if (match === null || times.some(Number.isNaN)) throw malformed(header, 'expected NotBefore=<ISO 8601>;NotAfter=<ISO 8601>');
-  if (times[0] !== leaf.notBefore.getTime() || times[1] !== leaf.notAfter.getTime()) throw mismatch(header, 'validity');
+  if (times[0] !== leaf.notBefore.getTime() || times[1] !== leaf.notAfter.getTime()) throw sideHeaderMismatch(header, 'validity');
 }
 
 function crossCheck(sides: Sides, n: Names, leaf: CertificateStructure): void {
   for (const role of ['serialNumber', 'sha256', 'validity'] as const) checkSize(sides[role] ?? '', n[role], MAX_FIELD_BYTES);
   checkDnHeader(sides.subject, n.subject, leaf, 'subject');
   checkDnHeader(sides.issuer, n.issuer, leaf, 'issuer');
-  if (sides.serialNumber !== undefined && !serialsEqual(sides.serialNumber, leaf.serialNumber)) throw mismatch(n.serialNumber, 'serial number');
+  if (sides.serialNumber !== undefined && !serialsEqual(sides.serialNumber, leaf.serialNumber)) throw sideHeaderMismatch(n.serialNumber, 'serial number');
   if (sides.sha256 !== undefined && sides.sha256.replace(/:/g, '').toUpperCase() !== fingerprint(leaf.der).replace(/:/g, '')) {
-    throw mismatch(n.sha256, 'SHA-256');
+    throw sideHeaderMismatch(n.sha256, 'SHA-256');
   }
   if (sides.validity !== undefined) checkValidityHeader(sides.validity, n.validity, leaf);
 }

@@ -7,8 +7,8 @@ import { MtlsConfigError, MtlsError } from '../errors.js';
 import { booleanOption, checkKnownKeys, headerNameOption, isOptionsObject } from '../options/readers.js';
 import { readDecodeConfig, readPassthroughConfig, type ReadDecodeConfig } from '../cert/chain-config.js';
 import { createChainEngine, type ChainEngine } from '../cert/chain-engine.js';
-import { checkSize, repairUtf8 } from '../cert/header-values.js';
-import { dnEquals, parseDN } from '../dn/dn.js';
+import { parseDnHeaderValue, sideHeaderMismatch } from '../cert/header-values.js';
+import { dnEquals } from '../dn/dn.js';
 import { nameFromDer } from '../dn/dn-der.js';
 import type { CertificateStructure } from '../der/x509.js';
 import type { DistinguishedName, SourceName, VerifiedBy } from '../types.js';
@@ -84,18 +84,12 @@ export function crossCheckOption(options: Record<string, unknown>): boolean {
 
 /** Parses a DN header (OpenSSL's RFC 2253 form). @throws MtlsError `ERR_MTLS_MALFORMED_HEADER`. */
 export function parseDnHeader(value: string, header: string): DistinguishedName {
-  checkSize(value, header, MAX_FIELD_BYTES);
   if (value.startsWith('/')) {
     throw new MtlsError('ERR_MTLS_MALFORMED_HEADER', {
       header, cause: 'DN in the legacy /C=../CN=.. form, which cannot be parsed unambiguously: send the RFC 2253 form, or set crossCheck: false',
     });
   }
-  try {
-    return parseDN(repairUtf8(value, header), { recoverTrailingSpace: true });
-  } catch (error) {
-    if (error instanceof MtlsError) throw new MtlsError(error.code, { header, cause: error.cause });
-    throw error;
-  }
+  return parseDnHeaderValue(value, header, MAX_FIELD_BYTES);
 }
 
 /** Throws `ERR_MTLS_HEADER_MISMATCH` unless the DN header names the certificate's subject (or issuer). */
@@ -103,7 +97,7 @@ export function checkDnHeader(value: string | undefined, header: string, leaf: C
   if (value === undefined) return;
   const given = parseDnHeader(value, header);
   if (!dnEquals(given, nameFromDer(leaf.der, leaf[which]))) {
-    throw new MtlsError('ERR_MTLS_HEADER_MISMATCH', { header, cause: `${which} header disagrees with the leaf certificate` });
+    throw sideHeaderMismatch(header, which);
   }
 }
 
